@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Markdown table from bench/run.sh's results.tsv and expect.tsv (see run.sh)."""
+import argparse
+import csv
+import datetime
+import statistics
+import sys
+
+SCENARIOS = {"1": "1 first sync", "2": "2 nothing changed", "3": "3 1% changed, 0.5% deleted, 0.5% added"}
+NAMES = {
+    "floor": "floor (psql \\copy pipe)",
+    "fdw": "SQL job (postgres_fdw)",
+    "meter-sync": "meter-sync",
+    "meter-sync-full": "meter-sync --full-fetch",
+}
+
+
+def num(v):
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
+def fmt(x, digits=2):
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or not b else f"{a / b:.2f}x"
+
+
+def spread(values):
+    """One value if all runs agree, else min..max (runs should agree)."""
+    vals = sorted(set(values))
+    return vals[0] if len(vals) == 1 else f"{vals[0]}..{vals[-1]}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ("results", "expect", "n", "runs", "others", "machine", "pg", "version", "tenant-size"):
+        ap.add_argument("--" + a, required=True)
+    ap.add_argument("--strict", action="store_true", help="exit 1 if meter-sync's counts are wrong")
+    args = ap.parse_args()
+
+    with open(args.results) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    with open(args.expect) as f:
+        expect = {r["scenario"]: r for r in csv.DictReader(f, delimiter="\t")}
+
+    cells = {}
+    for r in rows:
+        cells.setdefault((r["scenario"], r["contender"]), []).append(r)
+    contenders = [c for c in NAMES if any(k[1] == c for k in cells)]
+
+    def median(s, c, field):
+        vals = [num(r[field]) for r in cells.get((s, c), []) if num(r[field]) is not None]
+        return statistics.median(vals) if vals else None
+
+    n = int(args.n)
+    print(f"### meter-sync benchmark: N = {n:,} meters of the tenant "
+          f"(+{n * int(args.others):,} rows of other tenants), median of {args.runs} run(s)")
+    print()
+    print(f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %z}; {args.machine}; "
+          f"PostgreSQL {args.pg}, fsync off, TCP loopback through a counting proxy; "
+          f"{args.version}; tenant rows on the remote: {args.tenant_size}.")
+    print()
+    print("| scenario | contender | median s | × floor | runs s | local rows written | expected | "
+          "local WAL MB | MB from remote | × floor | peak RSS MiB | client CPU s | reported i/u/d/skipped |")
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    problems = []
+    for s in SCENARIOS:
+        e = expect.get(s)
+        exp_rows = int(e["ins"]) + int(e["upd"]) + int(e["del"]) if e else None
+        floor_t = median(s, "floor", "secs")
+        floor_b = median(s, "floor", "bytes")
+        for c in contenders:
+            rs = cells.get((s, c))
+            if not rs:
+                continue
+            t = median(s, c, "secs")
+            b = median(s, c, "bytes")
+            wal = median(s, c, "wal")
+            rss = [num(r["rss_kb"]) for r in rs if num(r["rss_kb"]) is not None]
+            cpu = median(s, c, "cpu_s")
+            written = spread([int(r["rows"]) for r in rs])
+            failed = [r for r in rs if r["rc"] != "0"]
+            counts = spread(["/".join(r[k] for k in ("ins", "upd", "del", "skipped")) for r in rs])
+            if failed:
+                counts = f"FAILED (exit {failed[0]['rc']}) " + counts
+            if c.startswith("meter-sync") and e:
+                want = f"{e['ins']}/{e['upd']}/{e['del']}/0"
+                if counts != want:
+                    problems.append(f"{NAMES[c]}, scenario {s}: reported {counts}, expected {want}")
+            if c != "floor" and exp_rows is not None and written != exp_rows:
+                problems.append(f"{NAMES[c]}, scenario {s}: wrote {written} local rows, "
+                                f"a minimal sync writes {exp_rows}")
+            print(f"| {SCENARIOS[s] if c == contenders[0] else ''} | {NAMES[c]} | {fmt(t)} | "
+                  f"{ratio(t, floor_t)} | {' '.join(fmt(num(r['secs'])) for r in rs)} | {written} | "
+                  f"{exp_rows if c != 'floor' else '-'} | {fmt(wal / 1e6 if wal is not None else None, 1)} | "
+                  f"{fmt(b / 1e6 if b is not None else None, 2)} | {ratio(b, floor_b)} | "
+                  f"{fmt(max(rss) / 1024, 1) if rss else '-'} | {fmt(cpu)} | {counts if c.startswith('meter-sync') else '-'} |")
+    print()
+    print("Floor: the tenant's rows into a fresh unlogged table with the remote's column types "
+          "(no diff, no jsonb). Expected rows written: inserted + changed + deactivated meters "
+          "(`n_tup_ins + n_tup_upd` of local `meter`). Bytes: server to client through the proxy.")
+
+    ms = "meter-sync"
+    if any(k[1] == ms for k in cells):
+        t1, t2 = median("1", ms, "secs"), median("2", ms, "secs")
+        b2 = median("2", ms, "bytes")
+        full = median("2", "meter-sync-full", "bytes") or median("2", "floor", "bytes")
+        print()
+        print(f"Checks for meter-sync: nothing-changed rerun / first sync = {ratio(t2, t1)}; "
+              f"nothing-changed bytes / full fetch = {ratio(b2, full)}.")
+    if problems:
+        print()
+        print("Problems:")
+        for p in problems:
+            print(f"- {p}")
+    if args.strict and any("reported" in p for p in problems):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# meter-sync benchmark: floor vs hand-written SQL job vs meter-sync, three scenarios.
+#   bench/run.sh [--contenders LIST] N [RUNS]   N meters of the tenant, RUNS repeats (default 3)
+#   bench/run.sh --smoke                         N=300, 1 run, fails unless meter-sync is correct
+#   bench/run.sh --profile DIR N [RUNS]          also keep per-run server logs (every statement,
+#                                                auto_explain plans) and perf profiles in DIR
+# Progress goes to stderr, the Markdown table to stdout. See bench/README.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+BIN=${METER_SYNC_BIN:-$REPO/build/meter-sync}
+TENANT=${BENCH_TENANT:-42}
+OTHERS=${BENCH_OTHERS:-3}                  # other tenants' rows per tenant row
+RESET_LIKE=${BENCH_RESET_LIKE:-meter_sync%} # meter-sync's own tables, emptied for scenario 1
+COLS="id, name, type, serial_number, installation_date, device_id, location_id, ip, port, protocol, status, register_map, notes, active, created_at, updated_at"
+
+usage() {
+  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 64
+}
+
+SMOKE=0
+CONTENDERS=""
+PROFILE_DIR=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --smoke) SMOKE=1; shift ;;
+    --contenders) CONTENDERS=$2; shift 2 ;;
+    --profile) PROFILE_DIR=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+    -h|--help) usage ;;
+    -*) echo "run.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+  esac
+done
+if [ "$SMOKE" = 1 ]; then
+  N=${1:-300}; RUNS=1
+else
+  [ $# -ge 1 ] || usage
+  N=$1; RUNS=${2:-3}
+fi
+[[ $N =~ ^[0-9]+$ && $N -ge 200 && $RUNS =~ ^[1-9][0-9]*$ ]] ||
+  { echo "run.sh: N must be an integer >= 200 and RUNS >= 1" >&2; exit 64; }
+
+export LC_NUMERIC=C  # "." in $EPOCHREALTIME
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- contenders -------------------------------------------------------------
+if [ -z "$CONTENDERS" ]; then
+  CONTENDERS="floor,fdw"
+  if [ -x "$BIN" ]; then
+    CONTENDERS+=",meter-sync"
+    "$BIN" run --help 2>&1 | grep -q -- '--full-fetch' && CONTENDERS+=",meter-sync-full"
+  elif [ "$SMOKE" = 1 ]; then
+    die "$BIN not found: build meter-sync first (or set METER_SYNC_BIN)"
+  else
+    log "warning: $BIN not found; benchmarking floor and fdw only"
+  fi
+fi
+IFS=, read -r -a CONTENDER_LIST <<<"$CONTENDERS"
+for c in "${CONTENDER_LIST[@]}"; do
+  case $c in
+    floor|fdw) ;;
+    meter-sync|meter-sync-full) [ -x "$BIN" ] || die "$BIN not found" ;;
+    *) die "unknown contender $c (floor, fdw, meter-sync, meter-sync-full)" ;;
+  esac
+done
+db_of() {
+  case $1 in
+    floor) echo local_floor ;; fdw) echo local_fdw ;;
+    meter-sync) echo local ;; meter-sync-full) echo local_full ;;
+  esac
+}
+table_of() { if [ "$1" = floor ]; then echo staging; else echo meter; fi; }
+
+if [ ! -x /usr/bin/time ]; then
+  log "installing GNU time (/usr/bin/time) for peak RSS"
+  { apt-get install -y -q time || { apt-get update -q && apt-get install -y -q time; }; } >&2 ||
+    die "/usr/bin/time missing: apt-get install time"
+fi
+
+# --- cluster, proxy, databases -------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/meter-sync-bench.XXXXXX")
+PROXY_PID=""
+cleanup() {
+  local rc=$?
+  [ -z "$PROXY_PID" ] || kill "$PROXY_PID" 2>/dev/null || true
+  [ -z "${PERF_PID:-}" ] || kill -INT "$PERF_PID" 2>/dev/null || true
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    log "kept $WORK (cluster still running; stop with scripts/pg-cluster.sh stop $WORK/pg)"
+  else
+    "$REPO/scripts/pg-cluster.sh" stop "$WORK/pg" || true
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "N=$N RUNS=$RUNS contenders=$CONTENDERS work=$WORK"
+eval "$("$REPO/scripts/pg-cluster.sh" start "$WORK/pg")"
+export PGHOST PGPORT PGUSER
+unset PGDATABASE PGTZ PGOPTIONS
+export PGAPPNAME=bench-harness  # the profile's log summary leaves these sessions out
+q() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+qv() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+# Stable numbers: no autovacuum in the middle of a timed run (the script vacuums
+# between scenarios instead, as an hour between cron runs would).
+qv postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
+
+python3 "$HERE/countproxy.py" --target-port "$PGPORT" --port-file "$WORK/proxy.ports" &
+PROXY_PID=$!
+for _ in $(seq 100); do [ -s "$WORK/proxy.ports" ] && break; sleep 0.05; done
+[ -s "$WORK/proxy.ports" ] || die "counting proxy did not start"
+read -r PROXY_PORT CONTROL_PORT <"$WORK/proxy.ports"
+proxy_down() {
+  local down up conns
+  exec 3<>"/dev/tcp/127.0.0.1/$CONTROL_PORT"
+  read -r down up conns <&3
+  exec 3<&-
+  echo "$down"
+}
+
+t0=$EPOCHREALTIME
+q postgres -c "CREATE DATABASE remote" -c "CREATE DATABASE local"
+# remote and local in different time zones, as they may well be in the field
+q postgres -c "ALTER DATABASE remote SET timezone = 'America/New_York'"
+q remote -v n="$N" -v k="$OTHERS" -v tenant="$TENANT" -f "$HERE/gen.sql"
+q local -v tenant="$TENANT" -f "$HERE/local.sql"
+for c in "${CONTENDER_LIST[@]}"; do
+  db=$(db_of "$c")
+  [ "$db" = local ] || q postgres -c "CREATE DATABASE $db TEMPLATE local"
+  q postgres -c "ALTER DATABASE $db SET timezone = 'Europe/Berlin'"
+done
+if [[ ,$CONTENDERS, == *,fdw,* ]]; then
+  q local_fdw -v proxy_port="$PROXY_PORT" -f "$HERE/fdw_setup.sql"
+fi
+remote_bytes=$(qv remote -c "SELECT pg_size_pretty(sum(pg_column_size(m.*))::bigint) FROM meter m WHERE tenant_id = $TENANT")
+log "data generated in $(elapsed "$t0" "$EPOCHREALTIME") s (tenant rows: $remote_bytes; other tenants: $((N * OTHERS)) rows)"
+
+# Profile mode: every statement with its duration, and the plans (with actual
+# times) of those over 5 ms, go to the server log; each run's slice of it is kept.
+# Timings are inflated by the instrumentation: use the table of a plain run.
+if [ -n "$PROFILE_DIR" ]; then
+  qv postgres -c "ALTER SYSTEM SET log_min_duration_statement = 0" \
+    -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %d %a: '" \
+    -c "LOAD 'auto_explain'" -c "ALTER SYSTEM SET session_preload_libraries = 'auto_explain'" \
+    -c "ALTER SYSTEM SET auto_explain.log_min_duration = '5ms'" \
+    -c "ALTER SYSTEM SET auto_explain.log_analyze = on" \
+    -c "ALTER SYSTEM SET auto_explain.log_buffers = on" \
+    -c "ALTER SYSTEM SET auto_explain.log_nested_statements = on" \
+    -c "SELECT pg_reload_conf()" >/dev/null
+  log "profile mode: logs and perf data in $PROFILE_DIR"
+fi
+SERVER_LOG=$WORK/pg/server.log
+PERF_PID=""
+profile_begin() {  # contender scenario rep
+  [ -n "$PROFILE_DIR" ] || return 0
+  LOG_OFFSET=$(stat -c %s "$SERVER_LOG")
+  if [[ $1 == meter-sync* ]] && command -v perf >/dev/null; then
+    perf record -q -e cpu-clock -F 1000 -a -g -o "$PROFILE_DIR/s$2-$1-$3.perf.data" 2>/dev/null &
+    PERF_PID=$!
+    sleep 0.3
+  fi
+}
+profile_end() {  # contender scenario rep
+  [ -n "$PROFILE_DIR" ] || return 0
+  local base=$PROFILE_DIR/s$2-$1-$3
+  if [ -n "$PERF_PID" ]; then
+    kill -INT "$PERF_PID"; wait "$PERF_PID" || true; PERF_PID=""
+    # CPU by process (samples at 1 kHz = CPU ms; pids mapped to databases in
+    # .statements.txt), then the hottest symbols
+    perf report -i "$base.perf.data" --stdio -n --no-children --sort pid,comm 2>/dev/null |
+      grep -E '^ +[0-9]' | head -n 20 >"$base.perf-by-process.txt" || true
+    perf report -i "$base.perf.data" --stdio -n --no-children --sort comm,dso,sym -g none 2>/dev/null |
+      grep -E '^ +[0-9]' | head -n 60 >"$base.perf-symbols.txt" || true
+  fi
+  tail -c +"$((LOG_OFFSET + 1))" "$SERVER_LOG" >"$base.server.log"
+  python3 "$HERE/logsummary.py" "$base.server.log" >"$base.statements.txt" || true
+  [ ! -f "$WORK/err.txt" ] || [[ $1 != meter-sync* ]] || cp "$WORK/err.txt" "$base.stderr"
+}
+
+# --- measurement ---------------------------------------------------------------
+RESULTS=$WORK/results.tsv
+EXPECT=$WORK/expect.tsv
+FAILURES=0
+printf 'scenario\tcontender\trep\tsecs\trows\tbytes\twal\trss_kb\tcpu_s\tins\tupd\tdel\tskipped\trc\n' >"$RESULTS"
+printf 'scenario\tins\tupd\tdel\n' >"$EXPECT"
+
+# Waits until no other session is connected to $1, then reads
+# "<n_tup_ins + n_tup_upd of table $2> <WAL position>" once two reads agree (a
+# backend flushes its statistics as it exits, just after leaving pg_stat_activity).
+settled_stats() {
+  local db=$1 tbl=$2 prev="" cur i
+  for i in $(seq 100); do
+    [ "$(qv "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" = 0 ] && break
+    sleep 0.05
+  done
+  for i in $(seq 20); do
+    cur=$(qv "$db" -c "SELECT coalesce((SELECT n_tup_ins + n_tup_upd FROM pg_stat_user_tables WHERE relid = to_regclass('public.$tbl')), 0)")
+    [ "$cur" = "$prev" ] && break
+    prev=$cur
+    sleep 0.1
+  done
+  echo "$cur $(qv "$db" -c "SELECT pg_current_wal_lsn()")"
+}
+
+run_contender() {  # contender -> exit status; meter-sync's figures in $WORK/time.txt, out.json
+  local c=$1 db
+  db=$(db_of "$c")
+  case $c in
+    floor)
+      PGAPPNAME=floor psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PROXY_PORT" -d remote \
+        -c "\\copy (SELECT $COLS FROM meter WHERE tenant_id = $TENANT) TO STDOUT" |
+        PGAPPNAME=floor psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy staging FROM STDIN" ;;
+    fdw)
+      PGAPPNAME=fdw-job q "$db" -v tenant="$TENANT" -f "$HERE/fdw_job.sql" >/dev/null ;;
+    meter-sync|meter-sync-full)
+      local extra=()
+      [ "$c" = meter-sync-full ] && extra=(--full-fetch)
+      env -u PGHOST -u PGPORT -u PGUSER -u PGAPPNAME /usr/bin/time -v -o "$WORK/time.txt" \
+        "$BIN" --local-db "host=127.0.0.1 port=$PGPORT user=postgres dbname=$db" \
+        --remote-db "host=127.0.0.1 port=$PROXY_PORT user=postgres dbname=remote" \
+        run --json "${extra[@]}" >"$WORK/out.json" 2>"$WORK/err.txt" ;;
+  esac
+}
+
+measure() {  # contender scenario rep
+  local c=$1 s=$2 rep=$3 db tbl before after b0 b1 t0 t1 rc=0
+  db=$(db_of "$c"); tbl=$(table_of "$c")
+  [ "$c" != floor ] || q "$db" -f "$HERE/floor_staging.sql"
+  qv postgres -c CHECKPOINT
+  before=$(settled_stats "$db" "$tbl"); b0=$(proxy_down)
+  profile_begin "$c" "$s" "$rep"
+  t0=$EPOCHREALTIME
+  run_contender "$c" || rc=$?
+  t1=$EPOCHREALTIME
+  profile_end "$c" "$s" "$rep"
+  b1=$(proxy_down); after=$(settled_stats "$db" "$tbl")
+  local rows wal rss=- cpu=- ins=- upd=- del=- skipped=-
+  rows=$(( ${after% *} - ${before% *} ))
+  wal=$(qv postgres -c "SELECT pg_wal_lsn_diff('${after#* }', '${before#* }')::bigint")
+  if [[ $c == meter-sync* ]]; then
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time.txt")
+    if [ "$rc" = 0 ] || [ -s "$WORK/out.json" ]; then
+      read -r ins upd del skipped < <(jq -r '[.result.inserted, .result.updated, .result.deleted, .result.skipped] | map(tostring) | join(" ")' "$WORK/out.json" 2>/dev/null || echo "? ? ? ?")
+    fi
+    if [ "$rc" != 0 ]; then
+      FAILURES=$((FAILURES + 1))
+      log "FAIL: $c scenario $s exited $rc: $(head -c 600 "$WORK/out.json") $(tail -n 5 "$WORK/err.txt")"
+      cp "$WORK/err.txt" "$WORK/fail-$c-$s-$rep.stderr"
+    fi
+  elif [ "$rc" != 0 ]; then
+    FAILURES=$((FAILURES + 1))
+    log "FAIL: $c scenario $s exited $rc"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$c" "$rep" \
+    "$(elapsed "$t0" "$t1")" "$rows" "$((b1 - b0))" "$wal" "$rss" "$cpu" "$ins" "$upd" "$del" "$skipped" "$rc" >>"$RESULTS"
+  log "scenario $s run $rep $c: $(elapsed "$t0" "$t1") s, rows written $rows, from remote $((b1 - b0)) B$([ "$rss" = - ] || echo ", rss $rss kB, counts $ins/$upd/$del/$skipped")"
+}
+
+reset_empty() {  # scenario 1: empty local meter and meter-sync's own tables
+  q "$(db_of "$1")" -v like="$RESET_LIKE" <<'SQL'
+SELECT string_agg(c.oid::regclass::text, ', ') AS tables
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_%'
+  AND (c.relname = 'meter' OR c.relname LIKE :'like') \gset
+TRUNCATE :tables;
+SQL
+}
+
+vacuum_locals() {
+  local c
+  for c in "${CONTENDER_LIST[@]}"; do [ "$c" = floor ] || q "$(db_of "$c")" -c "VACUUM ANALYZE"; done
+}
+
+# Final state check: every remote tenant row is in the local table with identical
+# values, and every other local meter is inactive.
+verify() {  # contender
+  local c=$1 db sel
+  db=$(db_of "$c")
+  sel="SELECT ${COLS/register_map/register_map::jsonb} FROM meter"
+  PGTZ=UTC qv remote -c "COPY ($sel WHERE tenant_id = $TENANT) TO STDOUT" | LC_ALL=C sort >"$WORK/remote.txt"
+  PGTZ=UTC qv "$db" -c "COPY ($sel) TO STDOUT" | LC_ALL=C sort >"$WORK/local.txt"
+  local missing extra
+  missing=$(LC_ALL=C comm -13 "$WORK/local.txt" "$WORK/remote.txt" | wc -l)
+  extra=$(LC_ALL=C comm -23 "$WORK/local.txt" "$WORK/remote.txt" |
+    awk -F'\t' 'NR == FNR { ids[$1] = 1; next } ($1 in ids) || $14 != "f"' "$WORK/remote.txt" - | wc -l)
+  if [ "$missing" = 0 ] && [ "$extra" = 0 ]; then
+    log "verify $c: local state matches the remote ($(wc -l <"$WORK/remote.txt") remote rows, $(wc -l <"$WORK/local.txt") local rows)"
+  else
+    log "verify $c: MISMATCH: $missing remote rows missing or different locally, $extra local rows wrongly present/active"
+    LC_ALL=C comm -3 "$WORK/local.txt" "$WORK/remote.txt" | head -n 6 | cut -c1-300 >&2
+    [[ $c != meter-sync* ]] || FAILURES=$((FAILURES + 1))
+    VERIFY_FAILED="${VERIFY_FAILED:-} $c"
+  fi
+}
+
+for rep in $(seq "$RUNS"); do
+  for c in "${CONTENDER_LIST[@]}"; do
+    [ "$c" = floor ] || reset_empty "$c"
+  done
+  [ "$rep" != 1 ] || printf '1\t%s\t0\t0\n2\t0\t0\t0\n' "$N" >>"$EXPECT"
+  for c in "${CONTENDER_LIST[@]}"; do measure "$c" 1 "$rep"; done
+  vacuum_locals
+  for c in "${CONTENDER_LIST[@]}"; do measure "$c" 2 "$rep"; done
+  vacuum_locals
+  read -r added changed deactivated < <(qv remote -F " " -v n="$N" -v tenant="$TENANT" -f "$HERE/mutate.sql")
+  [ "$rep" != 1 ] || printf '3\t%s\t%s\t%s\n' "$added" "$changed" "$deactivated" >>"$EXPECT"
+  for c in "${CONTENDER_LIST[@]}"; do measure "$c" 3 "$rep"; done
+  if [ "$rep" = "$RUNS" ]; then
+    for c in "${CONTENDER_LIST[@]}"; do [ "$c" = floor ] || verify "$c"; done
+  fi
+  q remote -v tenant="$TENANT" -f "$HERE/restore.sql"
+done
+
+# --- report ----------------------------------------------------------------------
+ms_version=-
+[ ! -x "$BIN" ] || ms_version=$("$BIN" --version 2>/dev/null | head -n 1 || echo '?')
+REPORT_ARGS=(--results "$RESULTS" --expect "$EXPECT" --n "$N" --runs "$RUNS" --others "$OTHERS"
+  --machine "$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+  --pg "$(qv postgres -c 'SHOW server_version')"
+  --version "meter-sync $ms_version, commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  --tenant-size "$remote_bytes")
+[ "$SMOKE" = 0 ] || REPORT_ARGS+=(--strict)
+python3 "$HERE/report.py" "${REPORT_ARGS[@]}" || FAILURES=$((FAILURES + 1))
+[ "${BENCH_KEEP:-0}" != 1 ] || cp "$RESULTS" "$EXPECT" "$WORK/pg/" 2>/dev/null || true
+
+if [ "$FAILURES" != 0 ]; then
+  log "FAILED: $FAILURES problem(s)${VERIFY_FAILED:+; state mismatch for:$VERIFY_FAILED}"
+  exit 1
+fi
+log "done"

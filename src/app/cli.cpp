@@ -1,0 +1,113 @@
+// The command line (CLI11 lives in this one translation unit: it is slow to compile).
+#include "app/cli.hpp"
+
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <pqxx/version>
+
+#include "app/logging.hpp"
+#include "app/run_command.hpp"
+#include "app/signals.hpp"
+#include "app/status_command.hpp"
+#include "core/errors.hpp"
+#include "core/json_shapes.hpp"
+#include "core/redact.hpp"
+
+namespace meter_sync::app {
+namespace {
+
+std::string version_text() {
+  const int pq = PQlibVersion();
+  return std::string("meter-sync ") + METER_SYNC_VERSION + " (libpq " + std::to_string(pq / 10000) +
+         "." + std::to_string(pq % 100) + ", libpqxx " + PQXX_VERSION + ")";
+}
+
+struct CommandLine {
+  FlagValues flags;
+  std::optional<std::string> env_file;
+  bool quiet = false;
+  RunOptions run;
+  bool status_json = false;
+};
+
+// Env file: --env-file must be readable; the default is read only when it exists.
+EnvFile load_env_file(const std::optional<std::string>& path) {
+  if (path) return read_dotenv_file(*path);
+  if (access(default_env_file, F_OK) == 0) return read_dotenv_file(default_env_file);
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  start_signal_watch();
+  CommandLine cl;
+  CLI::App app{"meter-sync: keeps the local PostgreSQL copy of a tenant's meters in step with "
+               "the remote Client System database.",
+               "meter-sync"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--env-file", cl.env_file, "Env file to read (default /etc/meter-sync/meter-sync.env if it exists)");
+  app.add_option("--local-db", cl.flags.local_db, "Local database: libpq connection string or URI");
+  app.add_option("--remote-db", cl.flags.remote_db, "Remote database: libpq connection string or URI");
+  app.add_option("--log-level", cl.flags.log_level, "trace|debug|info|warn|error|off (default info)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--log-format", cl.flags.log_format, "text|json (default text)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-q,--quiet", cl.quiet, "Same as --log-level warn; a successful run prints nothing");
+  app.add_option("--lock-key", cl.flags.lock_key, "Advisory lock key (default 63837)");
+  app.add_option("--connect-timeout", cl.flags.connect_timeout, "Seconds to wait for a connection (default 10)")
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--statement-timeout", cl.flags.statement_timeout, "Seconds a statement may run, 0 = no limit (default 600)")
+      ->check(CLI::Range(0, 86400));
+  app.add_option("--lock-timeout", cl.flags.lock_timeout, "Seconds to wait for a row or table lock (default 30)")
+      ->check(CLI::Range(0, 86400));
+
+  auto* run = app.add_subcommand("run", "Sync the tenant's meters from the remote database now");
+  run->add_flag("--dry-run", cl.run.dry_run, "Show what would change; change nothing, log nothing");
+  run->add_flag("--json", cl.run.json, "Print one JSON object on stdout");
+  run->add_option("--trigger", cl.run.trigger, "scheduled|manual (default manual), recorded in meter_sync_log")
+      ->check(CLI::IsMember({"scheduled", "manual"}));
+  run->add_option("--max-deactivate-percent", cl.flags.max_deactivate_percent,
+                  "Refuse to deactivate more than P% of active meters (default 50; 100 = off)")
+      ->check(CLI::Range(0, 100));
+  run->add_option("--tenant-id", cl.flags.tenant_id, "Tenant to sync (default: the local tenant table's row)");
+
+  auto* status = app.add_subcommand("status", "Show the last sync and the meter count");
+  status->add_flag("--json", cl.status_json, "Print one JSON object on stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, version or the error
+    return code == 0 ? 0 : to_int(ExitStatus::usage);
+  }
+
+  const bool json = run->parsed() ? cl.run.json : cl.status_json;
+  if (cl.quiet && !cl.flags.log_level) cl.flags.log_level = "warn";
+  setup_logging(cl.flags.log_level.value_or("info"), cl.flags.log_format == std::string("json") ? LogFormat::json : LogFormat::text);
+  Settings settings;
+  try {
+    settings = resolve_settings(cl.flags, process_environment(), load_env_file(cl.env_file));
+  } catch (const Failure& failure) {
+    spdlog::error("{}", failure.what());
+    if (json && run->parsed()) std::cout << run_json(false, failure.what(), std::nullopt).dump() << std::endl;
+    if (json && !run->parsed()) std::cout << status_error_json(failure.what()).dump() << std::endl;
+    return to_int(failure.status());
+  }
+  auto secrets = secrets_of(settings);
+  if (const char* pw = std::getenv("PGPASSWORD"); pw && *pw) secrets.emplace_back(pw);
+  set_log_secrets(secrets);
+  setup_logging(settings.log_level, settings.log_format);
+
+  cl.run.quiet = cl.quiet || settings.log_level == "warn" || settings.log_level == "error" || settings.log_level == "off";
+  if (run->parsed()) return run_command(settings, cl.run);
+  return status_command(settings, cl.status_json);
+}
+
+}  // namespace meter_sync::app

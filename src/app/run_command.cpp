@@ -1,0 +1,197 @@
+#include <pqxx/pqxx>
+
+#include "app/run_command.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+#include "app/logging.hpp"
+#include "app/signals.hpp"
+#include "core/json_shapes.hpp"
+#include "core/time_format.hpp"
+#include "db/apply.hpp"
+#include "db/fetch.hpp"
+#include "db/schema.hpp"
+#include "db/sync_log.hpp"
+
+namespace meter_sync::app {
+namespace {
+
+using RemoteSnapshot = pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::read_only>;
+
+// One run, from the lock to the exit status and the report.
+class SyncRun {
+ public:
+  SyncRun(const Settings& settings, const RunOptions& options)
+      : settings_(settings), options_(options), spec_(meter_table()) {}
+
+  int execute() {
+    CancelAction cancel([this] {
+      if (auto* db = local_ptr_.load()) db->cancel();
+      if (auto* db = remote_ptr_.load()) db->cancel();
+    });
+    try {
+      local_ = std::make_unique<Database>(Side::local, settings_.local_db, settings_);
+      local_ptr_.store(local_.get());
+      take_lock();
+      attempted_ = true;
+      if (!options_.dry_run) start_log();
+      const SyncOutcome outcome = sync();
+      return report_success(outcome);
+    } catch (const Failure& failure) {
+      return report_failure(failure);
+    }
+  }
+
+ private:
+  void take_lock() {
+    const bool locked = local_->guarded([&] {
+      pqxx::nontransaction tx(local_->conn());
+      return tx.exec1("SELECT pg_try_advisory_lock(" + std::to_string(settings_.lock_key) + ")")[0]
+          .as<bool>();
+    });
+    if (!locked)
+      throw Failure(ExitStatus::temporary,
+                    "another meter sync is in progress (advisory lock " +
+                        std::to_string(settings_.lock_key) + " is held on " + local_->label() + ")");
+  }
+
+  void start_log() {
+    log_id_ = local_->guarded([&] {
+      ensure_sync_log_table(local_->conn());
+      close_abandoned_runs(local_->conn());
+      return start_sync_log(local_->conn(), options_.trigger);
+    });
+  }
+
+  void check_stop() const {
+    if (received_signal().load() != 0) throw Failure(ExitStatus::failure, "interrupted");
+  }
+
+  SyncOutcome sync() {
+    pqxx::work tx = local_->guarded([&] { return pqxx::work(local_->conn(), "meter-sync"); });
+    const auto local_columns = local_->guarded([&] {
+      tenant_ = settings_.tenant_id ? *settings_.tenant_id : read_tenant_id(tx, local_->label());
+      return table_columns(tx, spec_.table, local_->label());
+    });
+    check_stop();
+    remote_ = std::make_unique<Database>(Side::remote, settings_.remote_db, settings_);
+    remote_ptr_.store(remote_.get());
+    RemoteSnapshot snapshot = remote_->guarded([&] { return RemoteSnapshot(remote_->conn(), "meter-sync"); });
+    const SyncPlan plan(spec_, local_columns,
+                        remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
+                        local_->label(), remote_->label());
+    local_->guarded([&] { tx.exec(plan.create_work_tables()); });
+    const auto fetched = copy_remote_rows(*remote_, snapshot, *local_, tx, plan.remote_select(*tenant_),
+                                          SyncPlan::staging, received_signal());
+    check_stop();
+    remote_->guarded([&] { snapshot.commit(); });
+    spdlog::debug("fetched {} remote rows of tenant {} from {}", fetched, *tenant_, remote_->label());
+
+    ApplyOptions apply_options;
+    apply_options.dry_run = options_.dry_run;
+    apply_options.max_deactivate_percent = settings_.max_deactivate_percent;
+    apply_options.stop = &received_signal();
+    SyncOutcome outcome = local_->guarded([&] { return apply_staged(tx, plan, apply_options); });
+    outcome.tenant_id = *tenant_;
+    check_stop();
+    if (options_.dry_run) {
+      local_->guarded([&] { tx.abort(); });
+      return outcome;
+    }
+    finished_at_us_ = local_->guarded([&] {
+      const auto at = finish_sync_log_success(tx, *log_id_, outcome);
+      tx.commit();
+      return at;
+    });
+    return outcome;
+  }
+
+  int report_success(const SyncOutcome& outcome) {
+    const auto& c = outcome.counts;
+    for (const auto& s : outcome.skipped)
+      spdlog::warn("meter {} skipped: {}", s.id ? std::to_string(*s.id) : "(null id)", s.reason);
+    if (c.skipped > static_cast<std::int64_t>(outcome.skipped.size()))
+      spdlog::warn("{} more meters skipped (not listed)", c.skipped - outcome.skipped.size());
+    const ExitStatus status = c.skipped > 0 ? ExitStatus::data : ExitStatus::ok;
+    if (options_.dry_run) {
+      print_dry_run(outcome);
+      return to_int(status);
+    }
+    const std::string message = "meter sync completed for tenant " + std::to_string(outcome.tenant_id) +
+                                ": " + run_summary(c);
+    spdlog::debug("{}", message);
+    if (options_.json) {
+      RunReport report{true, c, std::nullopt, finished_at_us_};
+      std::cout << run_json(true, message, report).dump() << std::endl;
+    } else if (!options_.quiet || status != ExitStatus::ok) {
+      std::cout << run_summary(c) << std::endl;
+    }
+    return to_int(status);
+  }
+
+  void print_dry_run(const SyncOutcome& o) const {
+    if (options_.json) {
+      std::cout << dry_run_json(o).dump() << std::endl;
+      return;
+    }
+    auto list = [](const std::vector<std::int64_t>& ids) {
+      std::string out;
+      for (auto id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
+      return out.empty() ? std::string("-") : out;
+    };
+    std::cout << "dry run for tenant " << o.tenant_id << ": " << run_summary(o.counts) << "; nothing changed\n"
+              << "would insert:     " << list(o.planned.inserted) << "\n"
+              << "would update:     " << list(o.planned.updated) << "\n"
+              << "would deactivate: " << list(o.planned.deleted) << "\n";
+    for (const auto& s : o.skipped)
+      std::cout << "would skip:       " << (s.id ? std::to_string(*s.id) : "(null id)") << ": " << s.reason << "\n";
+    std::cout.flush();
+  }
+
+  int report_failure(const Failure& failure) {
+    ExitStatus status = failure.status();
+    std::string message = scrub(failure.what());
+    if (const int signal = received_signal().load()) {
+      status = signal == SIGINT ? ExitStatus::interrupted : ExitStatus::terminated;
+      message = std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                "; all changes rolled back";
+    }
+    std::int64_t at = now_epoch_us();
+    if (log_id_) {
+      try {
+        at = local_->guarded([&] { return finish_sync_log_failure(local_->conn(), *log_id_, tenant_, message); });
+      } catch (const std::exception& e) {
+        spdlog::warn("could not record the failure in meter_sync_log: {}", e.what());
+      }
+    }
+    spdlog::error("{}", message);
+    if (options_.json) {
+      std::optional<RunReport> report;
+      if (attempted_) report = RunReport{false, {}, message, at};
+      std::cout << run_json(false, message, report).dump() << std::endl;
+    }
+    return to_int(status);
+  }
+
+  const Settings& settings_;
+  const RunOptions& options_;
+  const TableSpec& spec_;
+  std::unique_ptr<Database> local_, remote_;
+  std::atomic<Database*> local_ptr_{nullptr}, remote_ptr_{nullptr};  // for the signal thread
+  bool attempted_ = false;
+  std::optional<std::int64_t> log_id_, tenant_;
+  std::int64_t finished_at_us_ = 0;
+};
+
+}  // namespace
+
+int run_command(const Settings& settings, const RunOptions& options) {
+  return SyncRun(settings, options).execute();
+}
+
+}  // namespace meter_sync::app

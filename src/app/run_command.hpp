@@ -1,0 +1,18 @@
+#pragma once
+#include <string>
+
+#include "core/config.hpp"
+
+namespace meter_sync::app {
+
+struct RunOptions {
+  bool dry_run = false;
+  bool json = false;
+  bool quiet = false;
+  std::string trigger = "manual";
+};
+
+// `meter-sync run`: returns the exit status.
+int run_command(const Settings& settings, const RunOptions& options);
+
+}  // namespace meter_sync::app

@@ -1,0 +1,26 @@
+#pragma once
+// SIGINT/SIGTERM: a watcher thread records the signal and runs the current cancel action
+// (cancel the running statements), so a run rolls back, logs the failure and exits 130/143.
+// With no cancel action in place, or on a second signal, the process exits at once.
+#include <atomic>
+#include <functional>
+
+namespace meter_sync::app {
+
+// Blocks SIGINT and SIGTERM in the calling thread (call before starting any other thread)
+// and starts the watcher. Idempotent.
+void start_signal_watch();
+
+// The signal received (0 if none).
+const std::atomic<int>& received_signal();
+
+// Installs `action` for the lifetime of the object.
+class CancelAction {
+ public:
+  explicit CancelAction(std::function<void()> action);
+  ~CancelAction();
+  CancelAction(const CancelAction&) = delete;
+  CancelAction& operator=(const CancelAction&) = delete;
+};
+
+}  // namespace meter_sync::app

@@ -1,0 +1,28 @@
+#include "app/status_command.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/logging.hpp"
+#include "core/json_shapes.hpp"
+#include "db/status_query.hpp"
+
+namespace meter_sync::app {
+
+int status_command(const Settings& settings, bool json) {
+  try {
+    Database local(Side::local, settings.local_db, settings);
+    const StatusInfo status = read_status(local, meter_table(), settings.lock_key);
+    if (json) std::cout << status_json(status).dump() << std::endl;
+    else std::cout << status_text(status) << std::flush;
+    return to_int(ExitStatus::ok);
+  } catch (const Failure& failure) {
+    const std::string message = scrub(failure.what());
+    spdlog::error("{}", message);
+    if (json) std::cout << status_error_json(message).dump() << std::endl;
+    return to_int(failure.status());
+  }
+}
+
+}  // namespace meter_sync::app

@@ -1,0 +1,51 @@
+#pragma once
+// Settings and their precedence, written once:
+//   command-line flag > process environment > env file > built-in default (libpq's for connections).
+// The environment and the env file are passed in as maps so the rules are testable.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/conninfo.hpp"
+#include "core/dotenv.hpp"
+
+namespace meter_sync {
+
+using Environment = std::map<std::string, std::string>;
+
+enum class LogFormat { text, json };
+
+// What the command line gave (unset = not given).
+struct FlagValues {
+  std::optional<std::string> local_db, remote_db, log_level, log_format;
+  std::optional<std::int64_t> lock_key, tenant_id;
+  std::optional<int> max_deactivate_percent, connect_timeout, statement_timeout, lock_timeout;
+};
+
+struct Settings {
+  ConnParams local_db;   // libpq keywords; empty map = all libpq defaults
+  ConnParams remote_db;
+  std::string log_level = "info";
+  LogFormat log_format = LogFormat::text;
+  std::int64_t lock_key = 63837;
+  std::optional<std::int64_t> tenant_id;
+  int max_deactivate_percent = 50;
+  int connect_timeout_s = 10;
+  int statement_timeout_s = 600;
+  int lock_timeout_s = 30;
+};
+
+constexpr const char* default_env_file = "/etc/meter-sync/meter-sync.env";
+
+// Applies the precedence; throws Failure(config) naming the variable and where it came from.
+Settings resolve_settings(const FlagValues& flags, const Environment& env, const EnvFile& file);
+
+// The passwords among the settings, so that messages can be scrubbed of them.
+std::vector<std::string> secrets_of(const Settings& settings);
+
+// The process environment as a map.
+Environment process_environment();
+
+}  // namespace meter_sync

@@ -1,0 +1,30 @@
+#pragma once
+// The JSON documents other programs rely on (CONTRACT.md: run --json, status --json).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/sync_result.hpp"
+
+namespace meter_sync {
+
+// The `result` object of run --json; `error` only on failure.
+struct RunReport {
+  bool success = false;
+  SyncCounts counts;
+  std::optional<std::string> error;
+  std::int64_t timestamp_us = 0;
+};
+
+nlohmann::json run_json(bool success, const std::string& message,
+                        const std::optional<RunReport>& result);
+nlohmann::json dry_run_json(const SyncOutcome& outcome);
+nlohmann::json status_json(const StatusInfo& status);
+nlohmann::json status_error_json(const std::string& error);
+nlohmann::json skipped_json(const std::vector<SkippedRow>& skipped);
+
+// One-line human summaries.
+std::string run_summary(const SyncCounts& counts);
+std::string status_text(const StatusInfo& status);
+
+}  // namespace meter_sync

@@ -1,0 +1,68 @@
+#pragma once
+// How the diff is decided: every SQL statement of a sync, generated from the TableSpec and
+// the column types found on each side. Pure text generation; db/ executes it.
+//
+//   remote  --COPY (remote_select)-->  staging (temp table, remote column types)
+//   reject_invalid:   rows breaking a rule or sharing a key move to the skipped table
+//   update_changed:   local rows whose copied fields differ (IS DISTINCT FROM) take the remote values
+//   insert_missing:   staged rows with no local row are inserted
+//   deactivate_missing: active local rows with no staged row get active = false
+// update/insert accept a row filter (a ctid range of staging) so that a batch the local
+// table rejects can be split until the offending rows are found.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/table_spec.hpp"
+
+namespace meter_sync {
+
+using ColumnTypes = std::map<std::string, std::string>;  // column -> format_type() text
+
+std::string quote_ident(const std::string& name);
+
+class SyncPlan {
+ public:
+  // Throws Failure(config) naming the side (`local_name`, `remote_name`) that lacks a column.
+  SyncPlan(const TableSpec& spec, ColumnTypes local, ColumnTypes remote,
+           const std::string& local_name = "local", const std::string& remote_name = "remote");
+
+  static constexpr const char* staging = "pg_temp.meter_sync_staging";
+  static constexpr const char* skipped = "pg_temp.meter_sync_skipped";
+  static constexpr const char* planned = "pg_temp.meter_sync_planned";
+
+  std::string remote_select(std::int64_t tenant_id) const;
+  std::string create_work_tables() const;
+  std::string reject_invalid() const;
+  // `row_filter` is a predicate over staging alias s (e.g. a ctid range), or "true".
+  // With `record_ids`, affected keys go to the planned table (dry run).
+  std::string update_changed(const std::string& row_filter, bool record_ids) const;
+  std::string insert_missing(const std::string& row_filter, bool record_ids) const;
+  std::string deactivate_missing(bool record_ids) const;
+  std::string count_active() const;
+  std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
+
+  const TableSpec& spec() const { return spec_; }
+
+ private:
+  std::string write_expr(const std::string& column) const;
+  std::string differs(const std::string& column) const;
+  std::string key_match(const std::string& a, const std::string& b) const;
+  std::string key_json(const std::string& alias) const;
+  std::string record(const std::string& statement, const std::string& kind,
+                     const std::string& alias) const;
+
+  TableSpec spec_;
+  ColumnTypes local_;
+  ColumnTypes staged_;  // the staging table's types: remote types, json kept as text
+};
+
+// Missing columns, in spec order, as "column \"x\"" list; empty if all present.
+std::vector<std::string> missing_columns(const std::vector<std::string>& wanted,
+                                         const ColumnTypes& have);
+
+// The predicate selecting staging rows in heap blocks [first, last).
+std::string block_range(std::int64_t first_block, std::int64_t last_block);
+
+}  // namespace meter_sync

@@ -1,0 +1,57 @@
+#include <pqxx/pqxx>
+
+#include "db/connection.hpp"
+
+#include <pqxx/except>
+
+namespace meter_sync {
+
+ConnParams session_params(Side side, const ConnParams& params, const Settings& s) {
+  ConnParams out = params;
+  auto set_default = [&](const std::string& key, const std::string& value) {
+    out.emplace(key, value);  // keeps the user's value if there is one
+  };
+  set_default("connect_timeout", std::to_string(s.connect_timeout_s));
+  set_default("application_name", "meter-sync");
+  set_default("keepalives", "1");
+  set_default("keepalives_idle", "30");
+  set_default("keepalives_interval", "10");
+  set_default("keepalives_count", "3");
+  set_default("client_encoding", "UTF8");  // COPY lines pass through unchanged: same encoding
+  // Same TimeZone and DateStyle on both sides, so timestamps travel as text exactly.
+  std::string options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres"
+                        " -c statement_timeout=" + std::to_string(s.statement_timeout_s) + "s";
+  if (side == Side::local)
+    options += " -c lock_timeout=" + std::to_string(s.lock_timeout_s) + "s -c work_mem=128MB";
+  if (auto it = out.find("options"); it != out.end() && !it->second.empty())
+    options = it->second + " " + options;  // user first: ours must win for TimeZone/DateStyle
+  out["options"] = options;
+  return out;
+}
+
+Database::Database(Side side, const ConnParams& params, const Settings& settings)
+    : label_(std::string(side == Side::local ? "local" : "remote") + " database " +
+             describe_endpoint(params)) {
+  try {
+    conn_ = std::make_unique<pqxx::connection>(build_conninfo(session_params(side, params, settings)));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    // After the server drops us, libpqxx would silently reconnect with a new session,
+    // losing the advisory lock and temp tables: fail instead.
+    conn_->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  } catch (const pqxx::broken_connection& e) {
+    throw Failure(ExitStatus::unavailable, label_ + ": cannot connect: " + one_line(e.what()));
+  } catch (const pqxx::failure& e) {
+    throw Failure(classify_db_error(e), label_ + ": cannot connect: " + one_line(e.what()));
+  }
+}
+
+void Database::cancel() noexcept {
+  try {
+    if (conn_) conn_->cancel_query();
+  } catch (...) {
+  }
+}
+
+}  // namespace meter_sync

@@ -1,0 +1,50 @@
+#pragma once
+// One database connection with the settings every meter-sync session needs, and the rule
+// that turns any libpqxx error into a Failure naming this database.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <pqxx/connection>
+
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "db/error_map.hpp"
+
+namespace meter_sync {
+
+enum class Side { local, remote };
+
+class Database {
+ public:
+  // Connects; throws Failure(unavailable) naming the database.
+  Database(Side side, const ConnParams& params, const Settings& settings);
+
+  pqxx::connection& conn() { return *conn_; }
+  const std::string& label() const { return label_; }  // "remote database host:port/db"
+
+  // Runs f; a database exception leaves as Failure("<label>: <what>") with its exit status.
+  template <typename F>
+  auto guarded(F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const pqxx::failure& e) {
+      throw Failure(classify_db_error(e), label_ + ": " + one_line(e.what()));
+    } catch (const pqxx::usage_error& e) {
+      throw Failure(ExitStatus::failure, label_ + ": " + one_line(e.what()));
+    }
+  }
+
+  // Asks the server to cancel the running statement (thread-safe; used on SIGINT/SIGTERM).
+  void cancel() noexcept;
+
+ private:
+  std::string label_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+// The connection string actually used: the user's parameters plus session defaults
+// (timeouts, keepalives, UTC, ISO dates, UTF8, application_name) where the user set none.
+ConnParams session_params(Side side, const ConnParams& params, const Settings& settings);
+
+}  // namespace meter_sync
