@@ -83,9 +83,9 @@ set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "synchronise meters from a remote PostgreSQL database into the local one")
+# CPack puts the summary in front of this as the synopsis line.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-meter-sync copies the meters of one tenant from the remote Client System
+"meter-sync copies the meters of one tenant from the remote Client System
 database, the master, into the local Sync database: in one transaction it
 inserts the missing meters, updates the changed ones, deactivates those that
 are gone from the remote, and records the run in the meter_sync_log table.
