@@ -171,15 +171,25 @@ profile_end() {  # contender scenario rep
   local base=$PROFILE_DIR/s$2-$1-$3
   if [ -n "$PERF_PID" ]; then
     kill -INT "$PERF_PID"; wait "$PERF_PID" || true; PERF_PID=""
-    # CPU by process (samples at 1 kHz = CPU ms; pids mapped to databases in
-    # .statements.txt), then the hottest symbols
-    perf report -i "$base.perf.data" --stdio -n --no-children --sort pid,comm 2>/dev/null |
+    # CPU by process (samples at 1 kHz = CPU ms) and the hottest symbols of the
+    # postgres backends and meter-sync
+    perf report -i "$base.perf.data" --stdio -n --no-children -g none --sort pid,comm 2>/dev/null |
       grep -E '^ +[0-9]' | head -n 20 >"$base.perf-by-process.txt" || true
-    perf report -i "$base.perf.data" --stdio -n --no-children --sort comm,dso,sym -g none 2>/dev/null |
-      grep -E '^ +[0-9]' | head -n 60 >"$base.perf-symbols.txt" || true
+    perf report -i "$base.perf.data" --stdio -n --no-children -g none --comms postgres,meter-sync \
+      --sort comm,dso,sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 60 >"$base.perf-symbols.txt" || true
   fi
   tail -c +"$((LOG_OFFSET + 1))" "$SERVER_LOG" >"$base.server.log"
   python3 "$HERE/logsummary.py" "$base.server.log" >"$base.statements.txt" || true
+  if [ -f "$base.perf.data" ]; then
+    # per backend of the run (pids from the log): its hottest symbols
+    local pid dbn app
+    while read -r pid dbn app; do
+      echo "== backend $pid ($dbn, $app)"
+      perf report -i "$base.perf.data" --stdio -n --no-children -g none --pid "$pid" \
+        --sort dso,sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 25
+    done < <(sed -n '/^backends/,/^$/p' "$base.statements.txt" | awk 'NR > 1 && NF >= 2') \
+      >"$base.perf-backends.txt" || true
+  fi
   [ ! -f "$WORK/err.txt" ] || [[ $1 != meter-sync* ]] || cp "$WORK/err.txt" "$base.stderr"
 }
 
@@ -247,7 +257,10 @@ measure() {  # contender scenario rep
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time.txt")
     if [ "$rc" = 0 ] || [ -s "$WORK/out.json" ]; then
-      read -r ins upd del skipped < <(jq -r '[.result.inserted, .result.updated, .result.deleted, .result.skipped] | map(tostring) | join(" ")' "$WORK/out.json" 2>/dev/null || echo "? ? ? ?")
+      read -r ins upd del skipped < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])).get("result") or {}
+print(*(r.get(k, "?") for k in ("inserted", "updated", "deleted", "skipped")))' "$WORK/out.json" 2>/dev/null || echo "? ? ? ?")
     fi
     if [ "$rc" != 0 ]; then
       FAILURES=$((FAILURES + 1))

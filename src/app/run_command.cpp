@@ -44,6 +44,8 @@ class SyncRun {
       return report_success(outcome);
     } catch (const Failure& failure) {
       return report_failure(failure);
+    } catch (const std::exception& e) {  // a bug or a library surprise: still log and report it
+      return report_failure(Failure(ExitStatus::failure, std::string("unexpected error: ") + e.what()));
     }
   }
 

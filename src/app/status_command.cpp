@@ -9,6 +9,16 @@
 #include "db/status_query.hpp"
 
 namespace meter_sync::app {
+namespace {
+
+int report_failure(const Failure& failure, bool json) {
+  const std::string message = scrub(failure.what());
+  spdlog::error("{}", message);
+  if (json) std::cout << status_error_json(message).dump() << std::endl;
+  return to_int(failure.status());
+}
+
+}  // namespace
 
 int status_command(const Settings& settings, bool json) {
   try {
@@ -18,10 +28,9 @@ int status_command(const Settings& settings, bool json) {
     else std::cout << status_text(status) << std::flush;
     return to_int(ExitStatus::ok);
   } catch (const Failure& failure) {
-    const std::string message = scrub(failure.what());
-    spdlog::error("{}", message);
-    if (json) std::cout << status_error_json(message).dump() << std::endl;
-    return to_int(failure.status());
+    return report_failure(failure, json);
+  } catch (const std::exception& e) {  // a bug or a library surprise: still one clear line
+    return report_failure(Failure(ExitStatus::failure, std::string("unexpected error: ") + e.what()), json);
   }
 }
 

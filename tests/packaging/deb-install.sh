@@ -150,6 +150,58 @@ out=$(runuser -u meter-sync -- /usr/bin/meter-sync --local-db 'host=127.0.0.1 po
 [ $rc = 69 ] || die "meter-sync status with the packaged env file and no database exited $rc, expected 69: $out"
 say "status as meter-sync with the packaged env file and no database: exit 69 ($out)"
 
+# --- the cron job, as cron runs it, against a throwaway cluster -----------------------
+# An operator puts the connection strings in the env file; the job line of
+# /etc/cron.d/meter-sync, run as meter-sync in cron's bare environment, must
+# then sync and print nothing at all (cron would mail any output).
+if [ -n "${METER_SYNC_TEST_PG:-}" ] && command -v psql >/dev/null; then
+  db_suffix=$$
+  sql() { psql "$METER_SYNC_TEST_PG dbname=$1" -X -q -A -t -v ON_ERROR_STOP=1 -c "$2"; }
+  drop_dbs() {
+    sql postgres "DROP DATABASE IF EXISTS pkg_local_$db_suffix WITH (FORCE)" >/dev/null 2>&1 || true
+    sql postgres "DROP DATABASE IF EXISTS pkg_remote_$db_suffix WITH (FORCE)" >/dev/null 2>&1 || true
+  }
+  trap 'drop_dbs; cleanup' EXIT
+  drop_dbs
+  sql postgres "CREATE DATABASE pkg_local_$db_suffix TEMPLATE template0" >/dev/null
+  sql postgres "CREATE DATABASE pkg_remote_$db_suffix TEMPLATE template0" >/dev/null
+  columns="id integer PRIMARY KEY, name text NOT NULL, type text NOT NULL, serial_number text,
+    installation_date date, device_id integer, location_id integer, ip text, port integer,
+    protocol text, status text NOT NULL, register_map jsonb, notes text, active boolean,
+    created_at timestamptz, updated_at timestamptz"
+  sql "pkg_remote_$db_suffix" "CREATE TABLE meter (tenant_id integer NOT NULL, $columns);
+    INSERT INTO meter (tenant_id, id, name, type, status, port, register_map, active, created_at, updated_at)
+    SELECT CASE WHEN g <= 3 THEN 7 ELSE 8 END, g, 'meter ' || g, 'modbus', 'ok', 502,
+           '{\"r\": 1}', true, now(), now() FROM generate_series(1, 4) g" >/dev/null
+  sql "pkg_local_$db_suffix" "CREATE TABLE meter ($columns);
+    CREATE TABLE tenant (tenant_id integer, name text); INSERT INTO tenant VALUES (7, 'site')" >/dev/null
+  {
+    echo "METER_SYNC_LOCAL_DB=\"$METER_SYNC_TEST_PG dbname=pkg_local_$db_suffix\""
+    echo "METER_SYNC_REMOTE_DB=\"$METER_SYNC_TEST_PG dbname=pkg_remote_$db_suffix\""
+  } >>/etc/meter-sync/meter-sync.env
+  job=$(grep -E '^[0-9*]' /etc/cron.d/meter-sync | head -1)
+  read -r _ _ _ _ _ job_user job_command <<<"$job"
+  runuser=$(command -v runuser)
+  for attempt in first second; do
+    rc=0
+    out=$(env -i HOME=/nonexistent LOGNAME="$job_user" SHELL=/bin/sh \
+            PATH=/usr/sbin:/usr/bin:/sbin:/bin MAILTO=root \
+            "$runuser" -u "$job_user" -- /bin/sh -c "$job_command" 2>&1) || rc=$?
+    [ $rc = 0 ] || die "$attempt cron-mode run exited $rc: $out"
+    [ -z "$out" ] || die "$attempt cron-mode run printed ${#out} bytes (cron would mail them): $out"
+  done
+  synced=$(sql "pkg_local_$db_suffix" "SELECT count(*) FROM meter WHERE active")
+  [ "$synced" = 3 ] || die "after the cron-mode runs the local database has $synced active meters, expected 3"
+  logged=$(sql "pkg_local_$db_suffix" \
+    "SELECT count(*) FILTER (WHERE success AND trigger = 'scheduled') || '/' || count(*) FROM meter_sync_log")
+  [ "$logged" = 2/2 ] || die "meter_sync_log has $logged successful scheduled rows, expected 2/2"
+  say "cron job as meter-sync with the env file: synced 3 meters, 2 log rows, 0 bytes of output"
+  drop_dbs
+  sed -i '/^METER_SYNC_\(LOCAL\|REMOTE\)_DB=/d' /etc/meter-sync/meter-sync.env
+else
+  say "cron-mode run not checked: METER_SYNC_TEST_PG (a test cluster, see scripts/pg-cluster.sh) is not set"
+fi
+
 # --- remove keeps conffiles, reinstall keeps local edits ---------------------------
 echo '# edited by deb-install.sh' >>/etc/meter-sync/meter-sync.env
 dpkg -r meter-sync </dev/null || die "dpkg -r failed"

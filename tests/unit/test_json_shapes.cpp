@@ -1,0 +1,43 @@
+#include <doctest/doctest.h>
+
+#include "core/json_shapes.hpp"
+
+using namespace meter_sync;
+using nlohmann::json;
+
+TEST_CASE("run_json: result only when a sync was attempted, error only on failure") {
+  const auto busy = run_json(false, "another meter sync is in progress", std::nullopt);
+  CHECK(busy == json{{"success", false}, {"message", "another meter sync is in progress"}});
+
+  RunReport ok{true, {1, 2, 3, 0}, std::nullopt, 1795608000123000};
+  const auto j = run_json(true, "done", ok);
+  CHECK(j["result"] == json{{"success", true}, {"inserted", 1}, {"updated", 2}, {"deleted", 3},
+                            {"skipped", 0}, {"timestamp", "2026-11-25T12:00:00.123Z"}});
+  RunReport failed{false, {}, std::string("boom"), 0};
+  CHECK(run_json(false, "boom", failed)["result"]["error"] == "boom");
+}
+
+TEST_CASE("status_json: nulls and zeros before any run; the last run's values after") {
+  StatusInfo s;
+  s.meter_count = 4;
+  const auto before = status_json(s);
+  for (const char* key : {"last_sync_at", "last_sync_success", "last_sync_error"}) CHECK(before[key].is_null());
+  CHECK(before["inserted_count"] == 0);
+  CHECK(before["meter_count"] == 4);
+  CHECK(before["is_syncing"] == false);
+
+  s.last = LastRun{1795608000123000, false, std::string("remote down"), {5, 6, 7, 1}, "scheduled"};
+  s.is_syncing = true;
+  const auto after = status_json(s);
+  CHECK(after["last_sync_at"] == "2026-11-25T12:00:00.123Z");
+  CHECK(after["last_sync_success"] == false);
+  CHECK(after["last_sync_error"] == "remote down");
+  CHECK(after["deleted_count"] == 7);
+  CHECK(after["is_syncing"] == true);
+  CHECK(status_error_json("x") == json{{"error", "x"}});
+}
+
+TEST_CASE("skipped_json: null id stays null") {
+  CHECK(skipped_json({{std::nullopt, "id is null"}, {7, "port"}}) ==
+        json::array({{{"id", nullptr}, {"reason", "id is null"}}, {{"id", 7}, {"reason", "port"}}}));
+}
