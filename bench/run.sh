@@ -185,7 +185,7 @@ profile_end() {  # contender scenario rep
     local pid dbn app
     while read -r pid dbn app; do
       echo "== backend $pid ($dbn, $app)"
-      perf report -i "$base.perf.data" --stdio -n --no-children -g none --pid "$pid" \
+      perf report -i "$base.perf.data" --stdio -n --no-children -g none --percentage relative --pid "$pid" \
         --sort dso,sym 2>/dev/null | grep -E '^ +[0-9]' | head -n 25
     done < <(sed -n '/^backends/,/^$/p' "$base.statements.txt" | awk 'NR > 1 && NF >= 2') \
       >"$base.perf-backends.txt" || true
