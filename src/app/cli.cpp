@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
                   "Refuse to deactivate more than P% of active meters (default 50; 100 = off)")
       ->check(CLI::Range(0, 100));
   run->add_option("--tenant-id", cl.flags.tenant_id, "Tenant to sync (default: the local tenant table's row)");
+  run->add_flag("--full-fetch", cl.run.full_fetch,
+                "Fetch and compare every remote row, not only those whose version changed");
 
   auto* status = app.add_subcommand("status", "Show the last sync and the meter count");
   status->add_flag("--json", cl.status_json, "Print one JSON object on stdout");

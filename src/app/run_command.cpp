@@ -17,6 +17,7 @@
 #include "db/fetch.hpp"
 #include "db/schema.hpp"
 #include "db/sync_log.hpp"
+#include "db/sync_state.hpp"
 
 namespace meter_sync::app {
 namespace {
@@ -87,25 +88,34 @@ class SyncRun {
     const SyncPlan plan(spec_, local_columns,
                         remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
                         local_->label(), remote_->label());
-    local_->guarded([&] { tx.exec(plan.create_work_tables()); });
-    const auto fetched = copy_remote_rows(*remote_, snapshot, *local_, tx, plan.remote_select(*tenant_),
-                                          SyncPlan::staging, received_signal());
+    const bool state_usable = local_->guarded([&] {
+      tx.exec(plan.create_work_tables());
+      return prepare_sync_state(tx, plan);
+    });
+    const bool try_incremental = state_usable && !options_.full_fetch && spec_.key.size() == 1;
+    const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,
+                                             try_incremental, received_signal());
     check_stop();
     remote_->guarded([&] { snapshot.commit(); });
-    spdlog::debug("fetched {} remote rows of tenant {} from {}", fetched, *tenant_, remote_->label());
+    spdlog::debug("tenant {}: {} fetch from {}, {} full rows", *tenant_,
+                  fetched.incremental ? "incremental" : "full", remote_->label(), fetched.fetched_rows);
 
     ApplyOptions apply_options;
     apply_options.dry_run = options_.dry_run;
+    apply_options.incremental = fetched.incremental;
     apply_options.max_deactivate_percent = settings_.max_deactivate_percent;
     apply_options.stop = &received_signal();
     SyncOutcome outcome = local_->guarded([&] { return apply_staged(tx, plan, apply_options); });
     outcome.tenant_id = *tenant_;
+    outcome.incremental_fetch = fetched.incremental;
+    outcome.fetched_rows = fetched.fetched_rows;
     check_stop();
     if (options_.dry_run) {
       local_->guarded([&] { tx.abort(); });
       return outcome;
     }
     finished_at_us_ = local_->guarded([&] {
+      save_sync_state(tx, plan, fetched.incremental);
       const auto at = finish_sync_log_success(tx, *log_id_, outcome);
       tx.commit();
       return at;

@@ -9,6 +9,7 @@ struct RunOptions {
   bool dry_run = false;
   bool json = false;
   bool quiet = false;
+  bool full_fetch = false;  // compare every remote row, not only those whose version changed
   std::string trigger = "manual";
 };
 

@@ -62,18 +62,43 @@ SyncPlan::SyncPlan(const TableSpec& spec, ColumnTypes local, ColumnTypes remote,
   for (const auto& c : spec_.copied) staged_[c] = is_json(remote.at(c)) ? "text" : remote.at(c);
 }
 
-std::string SyncPlan::remote_select(std::int64_t tenant_id) const {
+std::string SyncPlan::key_list(const std::string& alias) const {
+  std::vector<std::string> parts;
+  for (const auto& k : spec_.key) parts.push_back((alias.empty() ? "" : alias + ".") + quote_ident(k));
+  return join(parts, ", ");
+}
+
+std::string SyncPlan::signature() const {
+  std::string text = "v1 key:" + key_list() + " copied:";
+  for (const auto& c : spec_.copied) text += quote_ident(c) + " " + local_.at(c) + ",";
+  return text;
+}
+
+std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& keys) const {
   std::vector<std::string> cols;
   for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
-  return "SELECT " + join(cols, ", ") + " FROM " + quote_ident(spec_.table) + " WHERE " +
-         quote_ident(spec_.tenant_column) + " = " + std::to_string(tenant_id);
+  std::string sql = "SELECT " + join(cols, ", ") + ", xmin::text::bigint FROM " +
+                    quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) +
+                    " = " + std::to_string(tenant_id);
+  if (!keys.empty())  // single-column keys only (checked by the caller)
+    sql += " AND (" + key_list() + " = ANY (" + sql_literal(keys) + "::bigint[]) OR " + key_list() + " IS NULL)";
+  return sql;
+}
+
+std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {
+  return "SELECT " + key_list() + ", xmin::text::bigint FROM " + quote_ident(spec_.table) +
+         " WHERE " + quote_ident(spec_.tenant_column) + " = " + std::to_string(tenant_id);
 }
 
 std::string SyncPlan::create_work_tables() const {
   std::vector<std::string> cols;
   for (const auto& c : spec_.copied) cols.push_back(quote_ident(c) + " " + staged_.at(c));
+  std::vector<std::string> keys;
+  for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + staged_.at(k));
   return "CREATE TEMP TABLE meter_sync_staging (" + join(cols, ", ") +
-         ") ON COMMIT DROP;\n"
+         ", meter_sync_xmin bigint) ON COMMIT DROP;\n"
+         "CREATE TEMP TABLE meter_sync_remote_keys (" + join(keys, ", ") +
+         ", meter_sync_xmin bigint) ON COMMIT DROP;\n"
          "CREATE TEMP TABLE meter_sync_skipped (key jsonb, reason text) ON COMMIT DROP;\n"
          "CREATE TEMP TABLE meter_sync_planned (kind text, key jsonb) ON COMMIT DROP;";
 }
@@ -165,11 +190,45 @@ std::string SyncPlan::insert_missing(const std::string& row_filter, bool record_
   return record_ids ? record(statement, "inserted", "m") : statement;
 }
 
-std::string SyncPlan::deactivate_missing(bool record_ids) const {
+std::string SyncPlan::create_state_table() const {
+  std::vector<std::string> keys;
+  for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + local_.at(k));
+  return "CREATE TABLE IF NOT EXISTS " + std::string(state) + " (" + join(keys, ", ") +
+         ", remote_xmin bigint NOT NULL, local_xmin bigint NOT NULL, PRIMARY KEY (" + key_list() + "))";
+}
+
+std::string SyncPlan::wanted_keys() const {
+  const std::string table = quote_ident(spec_.table);
+  return "SELECT " + key_list("r") + " FROM " + remote_keys + " r LEFT JOIN " + state + " st ON " +
+         key_match("st", "r") + " LEFT JOIN " + table + " m ON " + key_match("m", "r") +
+         " WHERE " + key_match("r", "r") + " AND (st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"
+         " OR st.local_xmin IS DISTINCT FROM m.xmin::text::bigint)";  // r.k = r.k: key not null
+}
+
+std::string SyncPlan::record_state() const {
+  return "INSERT INTO " + std::string(state) + " AS st SELECT " + key_list("s") +
+         ", s.meter_sync_xmin, m.xmin::text::bigint FROM " + staging + " s JOIN " +
+         quote_ident(spec_.table) + " m ON " + key_match("m", "s") + " ON CONFLICT (" + key_list() +
+         ") DO UPDATE SET remote_xmin = EXCLUDED.remote_xmin, local_xmin = EXCLUDED.local_xmin"
+         " WHERE (st.remote_xmin, st.local_xmin) IS DISTINCT FROM (EXCLUDED.remote_xmin, EXCLUDED.local_xmin)";
+}
+
+std::string SyncPlan::forget_state(bool incremental) const {
+  return "DELETE FROM " + std::string(state) + " st WHERE NOT EXISTS (SELECT 1 FROM " +
+         (incremental ? remote_keys : staging) + " s WHERE " + key_match("s", "st") + ")";
+}
+
+std::string SyncPlan::drop_skipped_keys() const {
+  return "DELETE FROM " + std::string(remote_keys) + " r USING " + skipped + " k WHERE k.key = " +
+         key_json("r");
+}
+
+std::string SyncPlan::deactivate_missing(bool record_ids, bool incremental) const {
   const std::string active = quote_ident(spec_.active_column);
   const std::string statement = "UPDATE " + quote_ident(spec_.table) + " m SET " + active +
                                 " = false WHERE m." + active +
-                                " IS TRUE AND NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " +
+                                " IS TRUE AND NOT EXISTS (SELECT 1 FROM " +
+                                (incremental ? remote_keys : staging) + " s WHERE " +
                                 key_match("m", "s") + ")";
   return record_ids ? record(statement, "deleted", "m") : statement;
 }

@@ -2,7 +2,11 @@
 // How the diff is decided: every SQL statement of a sync, generated from the TableSpec and
 // the column types found on each side. Pure text generation; db/ executes it.
 //
-//   remote  --COPY (remote_select)-->  staging (temp table, remote column types)
+//   remote  --COPY (remote_select)-->  staging (temp table, remote column types + xmin)
+// Change detection: the remote row's xmin changes with every update, the local row's xmin
+// with every local write. meter_sync_state remembers both for each synced row, so a rerun
+// first fetches only (key, xmin) of every remote row (remote_versions_select) and then the
+// full rows of the keys whose versions differ (wanted_keys); --full-fetch skips that.
 //   reject_invalid:   rows breaking a rule or sharing a key move to the skipped table
 //   update_changed:   local rows whose copied fields differ (IS DISTINCT FROM) take the remote values
 //   insert_missing:   staged rows with no local row are inserted
@@ -31,15 +35,33 @@ class SyncPlan {
   static constexpr const char* staging = "pg_temp.meter_sync_staging";
   static constexpr const char* skipped = "pg_temp.meter_sync_skipped";
   static constexpr const char* planned = "pg_temp.meter_sync_planned";
+  static constexpr const char* remote_keys = "pg_temp.meter_sync_remote_keys";
+  static constexpr const char* state = "meter_sync_state";
 
-  std::string remote_select(std::int64_t tenant_id) const;
+  // Identifies what the state table's versions mean; a change forces a full fetch.
+  std::string signature() const;
+
+  // All of the tenant's rows, or (with `keys`, a non-empty "{1,2,3}" array literal) only
+  // those keys plus rows without a key; the remote xmin comes last, as meter_sync_xmin.
+  std::string remote_select(std::int64_t tenant_id, const std::string& keys = "") const;
+  std::string remote_versions_select(std::int64_t tenant_id) const;
   std::string create_work_tables() const;
+  std::string create_state_table() const;
+  // Keys whose remote or local version differs from the state (or are new): one per row.
+  std::string wanted_keys() const;
+  // After applying: remember the versions of every applied staged row; forget vanished keys.
+  std::string record_state() const;
+  std::string forget_state(bool incremental) const;
+  // Incremental fetch: skipped keys leave the set of valid remote keys.
+  std::string drop_skipped_keys() const;
   std::string reject_invalid() const;
   // `row_filter` is a predicate over staging alias s (e.g. a ctid range), or "true".
   // With `record_ids`, affected keys go to the planned table (dry run).
   std::string update_changed(const std::string& row_filter, bool record_ids) const;
   std::string insert_missing(const std::string& row_filter, bool record_ids) const;
-  std::string deactivate_missing(bool record_ids) const;
+  // Local active rows whose key is not among the valid remote keys: staging after a full
+  // fetch, remote_keys after an incremental one.
+  std::string deactivate_missing(bool record_ids, bool incremental) const;
   std::string count_active() const;
   std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
 
@@ -50,6 +72,7 @@ class SyncPlan {
   std::string differs(const std::string& column) const;
   std::string key_match(const std::string& a, const std::string& b) const;
   std::string key_json(const std::string& alias) const;
+  std::string key_list(const std::string& alias = "") const;
   std::string record(const std::string& statement, const std::string& kind,
                      const std::string& alias) const;
 

@@ -96,7 +96,9 @@ SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
     applier.apply_blocks(0, blocks);
   }
   applier.check_stop();
-  applier.counts.deleted = tx.exec(plan.deactivate_missing(options.dry_run)).affected_rows();
+  if (options.incremental) tx.exec(plan.drop_skipped_keys());
+  applier.counts.deleted =
+      tx.exec(plan.deactivate_missing(options.dry_run, options.incremental)).affected_rows();
   if (deactivation_refused(applier.counts.deleted, active_before, options.max_deactivate_percent))
     throw Failure(ExitStatus::data,
                   "refused to deactivate " + std::to_string(applier.counts.deleted) + " of " +

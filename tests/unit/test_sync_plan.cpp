@@ -58,7 +58,9 @@ TEST_CASE("sync_plan: the tenant filter and the key are where they belong") {
   const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
   CHECK(contains(plan.remote_select(42), "FROM \"meter\" WHERE \"tenant_id\" = 42"));
   CHECK_FALSE(contains(plan.remote_select(42), "\"tenant_id\","));
-  CHECK(contains(plan.deactivate_missing(false), "m.\"active\" IS TRUE AND NOT EXISTS"));
+  CHECK(contains(plan.deactivate_missing(false, false),
+                 "m.\"active\" IS TRUE AND NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_staging s"));
+  CHECK(contains(plan.deactivate_missing(false, true), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_remote_keys s"));
   CHECK(contains(plan.update_changed("true", true), "RETURNING to_jsonb(m.\"id\")"));
   CHECK(contains(plan.reject_invalid(), "HAVING count(*) > 1"));
 }
@@ -66,4 +68,25 @@ TEST_CASE("sync_plan: the tenant filter and the key are where they belong") {
 TEST_CASE("quote_ident and block_range") {
   CHECK(quote_ident("a\"b") == "\"a\"\"b\"");
   CHECK(block_range(3, 5) == "s.ctid >= '(3,0)'::tid AND s.ctid < '(5,0)'::tid");
+}
+
+TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows without a key") {
+  const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
+  CHECK(contains(plan.remote_select(3), "xmin::text::bigint FROM \"meter\" WHERE \"tenant_id\" = 3"));
+  CHECK_FALSE(contains(plan.remote_select(3), "ANY"));
+  CHECK(contains(plan.remote_select(3, "{4,5}"),
+                 "AND (\"id\" = ANY ('{4,5}'::bigint[]) OR \"id\" IS NULL)"));
+  CHECK(plan.remote_versions_select(3) ==
+        "SELECT \"id\", xmin::text::bigint FROM \"meter\" WHERE \"tenant_id\" = 3");
+  CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
+  CHECK(contains(plan.wanted_keys(), "st.local_xmin IS DISTINCT FROM m.xmin"));
+}
+
+TEST_CASE("sync_plan: the signature changes with the local column types") {
+  auto local = types("jsonb", false);
+  const SyncPlan a(meter_table(), local, types("json", true));
+  local["register_map"] = "json";
+  const SyncPlan b(meter_table(), local, types("json", true));
+  CHECK(a.signature() != b.signature());
+  CHECK(a.signature() == SyncPlan(meter_table(), types("jsonb", false), types("jsonb", true)).signature());
 }

@@ -1,0 +1,22 @@
+#include "db/sync_state.hpp"
+
+#include <pqxx/pqxx>
+
+namespace meter_sync {
+
+bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan) {
+  const std::string table = SyncPlan::state;
+  tx.exec(plan.create_state_table());
+  const auto comment = tx.exec1("SELECT obj_description(" + tx.quote(table) + "::regclass, 'pg_class')")[0];
+  if (!comment.is_null() && comment.as<std::string>() == plan.signature()) return true;
+  tx.exec("TRUNCATE " + table);
+  tx.exec("COMMENT ON TABLE " + table + " IS " + tx.quote(plan.signature()));
+  return false;
+}
+
+void save_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, bool incremental) {
+  tx.exec(plan.record_state());
+  tx.exec(plan.forget_state(incremental));
+}
+
+}  // namespace meter_sync

@@ -1,0 +1,107 @@
+// Reruns fetch only the rows whose remote or local version changed (meter_sync_state);
+// the result must be the same as a full comparison.
+#include <doctest/doctest.h>
+
+#include "support/test_db.hpp"
+
+using namespace testing_support;
+
+namespace {
+
+struct RunFacts {
+  nlohmann::json result;
+  std::string fetch;
+  std::int64_t fetched_rows = 0;
+};
+
+RunFacts sync(TestDatabases& db, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"run", "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = db.meter_sync(args);
+  INFO(r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 65));
+  const auto details = parse_json(
+      db.local("SELECT details FROM meter_sync_log ORDER BY id DESC LIMIT 1")[0][0].as<std::string>());
+  return {parse_json(r.out)["result"], details["fetch"], details["fetched_rows"]};
+}
+
+}  // namespace
+
+TEST_CASE("incremental: a rerun fetches only changed, new and locally touched rows") {
+  TestDatabases db;
+  for (int id = 1; id <= 40; ++id) db.add_remote_meter(id, 1);
+  auto first = sync(db);
+  CHECK(first.fetch == "full");
+  CHECK(first.fetched_rows == 40);
+  CHECK(db.local_count("SELECT count(*) FROM meter_sync_state") == 40);
+
+  auto rerun = sync(db);
+  CHECK(rerun.fetch == "incremental");
+  CHECK(rerun.fetched_rows == 0);
+  CHECK(rerun.result["updated"] == 0);
+
+  SUBCASE("remote edit, insert and delete") {
+    db.remote("UPDATE meter SET notes = 'changed' WHERE id = 2; DELETE FROM meter WHERE id = 3");
+    db.add_remote_meter(41, 1);
+    auto r = sync(db);
+    CHECK(r.fetch == "incremental");
+    CHECK(r.fetched_rows == 2);
+    CHECK(r.result["inserted"] == 1);
+    CHECK(r.result["updated"] == 1);
+    CHECK(r.result["deleted"] == 1);
+    CHECK(db.local_count("SELECT count(*) FROM meter_sync_state WHERE id = 3") == 0);
+  }
+  SUBCASE("a remote no-op update is fetched, compared and not counted") {
+    db.remote("UPDATE meter SET name = name WHERE id IN (5, 6)");
+    auto r = sync(db);
+    CHECK(r.fetched_rows == 2);
+    CHECK(r.result["updated"] == 0);
+    CHECK(sync(db).fetched_rows == 0);
+  }
+  SUBCASE("a local edit or delete by someone else is repaired") {
+    db.local("UPDATE meter SET name = 'edited locally' WHERE id = 7; DELETE FROM meter WHERE id = 8");
+    auto r = sync(db);
+    CHECK(r.fetched_rows == 2);
+    CHECK(r.result["updated"] == 1);
+    CHECK(r.result["inserted"] == 1);
+  }
+  SUBCASE("a reappearing meter is fetched again and reactivated") {
+    db.remote("DELETE FROM meter WHERE id = 9");
+    CHECK(sync(db).result["deleted"] == 1);
+    db.add_remote_meter(9, 1);
+    auto r = sync(db);
+    CHECK(r.result["updated"] == 1);
+    CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 9 AND active") == 1);
+  }
+  SUBCASE("a row turned invalid is skipped (and deactivated) on every run until fixed") {
+    db.remote("UPDATE meter SET port = 70000 WHERE id = 10");
+    auto r = sync(db);
+    CHECK(r.result["skipped"] == 1);
+    CHECK(r.result["deleted"] == 1);
+    r = sync(db);
+    CHECK(r.result["skipped"] == 1);
+    CHECK(r.result["deleted"] == 0);
+    db.remote("UPDATE meter SET port = 502 WHERE id = 10");
+    CHECK(sync(db).result["updated"] == 1);
+  }
+  SUBCASE("--full-fetch compares everything and agrees") {
+    db.remote("UPDATE meter SET status = 'offline' WHERE id = 11");
+    auto r = sync(db, {"--full-fetch"});
+    CHECK(r.fetch == "full");
+    CHECK(r.fetched_rows == 40);
+    CHECK(r.result["updated"] == 1);
+  }
+  SUBCASE("most rows changed: falls back to a full fetch") {
+    db.remote("UPDATE meter SET notes = 'bulk' WHERE id <= 30");
+    auto r = sync(db);
+    CHECK(r.fetch == "full");
+    CHECK(r.result["updated"] == 30);
+  }
+  SUBCASE("state written for other column types is discarded") {
+    db.local("COMMENT ON TABLE meter_sync_state IS 'v0'");
+    CHECK(sync(db).fetch == "full");
+    CHECK(sync(db).fetch == "incremental");
+  }
+  CHECK(db.local_meters().size() >= 40);
+  CHECK(sync(db, {"--full-fetch"}).result["updated"] == 0);  // nothing was missed
+}
