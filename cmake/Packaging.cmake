@@ -22,7 +22,9 @@ set(_ms_pkg_bin "${CMAKE_BINARY_DIR}/packaging")
 
 # /etc and the systemd unit directory are absolute on purpose: the binary
 # reads /etc/meter-sync/meter-sync.env whatever the install prefix, and cron
-# reads only /etc/cron.d.
+# reads only /etc/cron.d.  The cron job and the service call
+# /usr/bin/meter-sync, which the .deb (prefix /usr) provides: a plain
+# `cmake --install` for a system service wants -DCMAKE_INSTALL_PREFIX=/usr.
 set(METER_SYNC_SYSCONFDIR "/etc" CACHE PATH
     "Absolute directory for cron.d/meter-sync and meter-sync/meter-sync.env")
 set(METER_SYNC_SYSTEMD_UNITDIR "/lib/systemd/system" CACHE PATH
@@ -35,7 +37,7 @@ set(METER_SYNC_DEB_RELEASE "1" CACHE STRING
 # --- Compressed documentation (gzip -9n: maximal and reproducible) ----------
 find_program(METER_SYNC_GZIP gzip REQUIRED)
 function(_meter_sync_gzip source output)
-  get_filename_component(_name "${output}" NAME_WE)
+  get_filename_component(_name "${output}" NAME)
   string(REGEX REPLACE "\\.gz$" "" _plain "${output}")
   add_custom_command(
     OUTPUT "${output}"
@@ -77,7 +79,7 @@ set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "meter-sync")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "${METER_SYNC_DEB_MAINTAINER}")
-set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+# The DEB generator installs below /usr (its default CPACK_PACKAGING_INSTALL_PREFIX).
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
@@ -115,5 +117,9 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${_ms_pkg_src}/debian/postrm")
 # 0644 for conffiles, 0755 for the scripts, whatever the checkout's modes.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
+
+# `make package_source`: the tracked sources, not the build trees.
+set(CPACK_SOURCE_GENERATOR "TXZ")
+set(CPACK_SOURCE_IGNORE_FILES "/\\.git/" "/build/" "/build-[^/]*/" "/_CPack_Packages/" "\\.deb$")
 
 include(CPack)
