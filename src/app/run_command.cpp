@@ -96,6 +96,8 @@ class SyncRun {
     const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,
                                              try_incremental, received_signal());
     check_stop();
+    const bool remote_key_unique =
+        remote_->guarded([&] { return key_is_unique(snapshot, spec_.table, spec_.key); });
     remote_->guarded([&] { snapshot.commit(); });
     spdlog::debug("tenant {}: {} fetch from {}, {} full rows", *tenant_,
                   fetched.incremental ? "incremental" : "full", remote_->label(), fetched.fetched_rows);
@@ -103,6 +105,7 @@ class SyncRun {
     ApplyOptions apply_options;
     apply_options.dry_run = options_.dry_run;
     apply_options.incremental = fetched.incremental;
+    apply_options.remote_key_unique = remote_key_unique;
     apply_options.max_deactivate_percent = settings_.max_deactivate_percent;
     apply_options.stop = &received_signal();
     SyncOutcome outcome = local_->guarded([&] { return apply_staged(tx, plan, apply_options); });

@@ -116,7 +116,7 @@ std::string SyncPlan::key_json(const std::string& alias) const {
   return "jsonb_build_array(" + join(parts, ", ") + ")";
 }
 
-std::string SyncPlan::reject_invalid() const {
+std::string SyncPlan::reject_invalid(bool check_duplicates) const {
   std::vector<std::string> keys, any_null;
   for (const auto& k : spec_.key) {
     keys.push_back(quote_ident(k));
@@ -130,8 +130,10 @@ std::string SyncPlan::reject_invalid() const {
     whens.push_back("WHEN " + r.invalid_when + " THEN " + sql_literal(r.reason));
     ors.push_back("(" + r.invalid_when + ")");
   }
-  whens.push_back("WHEN " + duplicate + " THEN " + sql_literal("duplicate id"));
-  ors.push_back(duplicate);
+  if (check_duplicates) {
+    whens.push_back("WHEN " + duplicate + " THEN " + sql_literal("duplicate id"));
+    ors.push_back(duplicate);
+  }
   return "WITH bad AS (DELETE FROM " + std::string(staging) + " s WHERE " + join(ors, " OR ") +
          " RETURNING " + key_json("s") + " AS key, CASE " + join(whens, " ") +
          " END AS reason) INSERT INTO " + skipped + " SELECT key, reason FROM bad";
@@ -193,7 +195,8 @@ std::string SyncPlan::insert_missing(const std::string& row_filter, bool record_
 std::string SyncPlan::create_state_table() const {
   std::vector<std::string> keys;
   for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + local_.at(k));
-  return "CREATE TABLE IF NOT EXISTS " + std::string(state) + " (" + join(keys, ", ") +
+  // Unlogged: after a server crash it comes back empty, which only costs one full fetch.
+  return "CREATE UNLOGGED TABLE IF NOT EXISTS " + std::string(state) + " (" + join(keys, ", ") +
          ", remote_xmin bigint NOT NULL, local_xmin bigint NOT NULL, PRIMARY KEY (" + key_list() + "))";
 }
 

@@ -54,7 +54,8 @@ class SyncPlan {
   std::string forget_state(bool incremental) const;
   // Incremental fetch: skipped keys leave the set of valid remote keys.
   std::string drop_skipped_keys() const;
-  std::string reject_invalid() const;
+  // `check_duplicates` may be false when a unique index on the remote rules them out.
+  std::string reject_invalid(bool check_duplicates = true) const;
   // `row_filter` is a predicate over staging alias s (e.g. a ctid range), or "true".
   // With `record_ids`, affected keys go to the planned table (dry run).
   std::string update_changed(const std::string& row_filter, bool record_ids) const;
@@ -66,6 +67,7 @@ class SyncPlan {
   std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
 
   const TableSpec& spec() const { return spec_; }
+  std::string key_columns() const { return key_list(); }
 
  private:
   std::string write_expr(const std::string& column) const;

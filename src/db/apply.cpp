@@ -84,8 +84,8 @@ SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
                          const ApplyOptions& options) {
   Applier applier(tx, plan, options);
   const std::string staging = SyncPlan::staging;
-  tx.exec(plan.reject_invalid());
-  tx.exec("ANALYZE " + staging);
+  tx.exec(plan.reject_invalid(!options.remote_key_unique));
+  tx.exec("ANALYZE " + staging + " (" + plan.key_columns() + ")");  // enough for the join plans
   const auto active_before = tx.exec1(plan.count_active())[0].as<std::int64_t>();
 
   applier.check_stop();

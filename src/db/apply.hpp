@@ -16,6 +16,7 @@ namespace meter_sync {
 struct ApplyOptions {
   bool dry_run = false;  // record affected ids in the planned table (the caller rolls back)
   bool incremental = false;  // staging holds only changed rows; remote_keys holds every key
+  bool remote_key_unique = false;  // a remote unique index rules out duplicate keys
   int max_deactivate_percent = 50;
   const std::atomic<int>* stop = nullptr;  // signal number once SIGINT/SIGTERM arrived
 };

@@ -20,6 +20,18 @@ ColumnTypes table_columns(pqxx::transaction_base& tx, const std::string& table,
   return columns;
 }
 
+bool key_is_unique(pqxx::transaction_base& tx, const std::string& table,
+                   const std::vector<std::string>& key) {
+  std::string names;
+  for (const auto& k : key) names += (names.empty() ? "" : ",") + tx.quote(k);
+  return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" +
+                  tx.quote(quote_ident(table)) +
+                  ") AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL"
+                  " AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+                  " AND a.attnum = ANY (i.indkey)) <@ ARRAY[" + names + "]::text[])")[0]
+      .as<bool>();
+}
+
 std::int64_t read_tenant_id(pqxx::transaction_base& tx, const std::string& where) {
   const auto columns = table_columns(tx, "tenant", where);
   const std::string column = columns.count("tenant_id") ? "tenant_id" : "id";

@@ -2,6 +2,7 @@
 // What the databases look like: a table's columns and types, the tenant id.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <pqxx/transaction_base>
 
@@ -13,6 +14,11 @@ namespace meter_sync {
 // throws Failure(config) "table x not found" when it does not exist.
 ColumnTypes table_columns(pqxx::transaction_base& tx, const std::string& table,
                           const std::string& where);
+
+// True if a unique index (no predicate, no expressions) covers a subset of `key`: then the
+// key cannot repeat and the duplicate check can be skipped.
+bool key_is_unique(pqxx::transaction_base& tx, const std::string& table,
+                   const std::vector<std::string>& key);
 
 // The id in the single row of the local `tenant` table (column tenant_id, else id);
 // throws Failure(config) for no table, no such column, no row or several rows.
