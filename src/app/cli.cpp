@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <pqxx/version>
 
@@ -39,6 +40,35 @@ EnvFile load_env_file(const std::optional<std::string>& path) {
   if (path) return read_dotenv_file(*path);
   if (access(default_env_file, F_OK) == 0) return read_dotenv_file(default_env_file);
   return {};
+}
+
+// Passwords as the user wrote them, before the settings are resolved: libpq quotes the part
+// of a URI it cannot decode, password included.
+std::vector<std::string> written_secrets(const FlagValues& flags, const Environment& env,
+                                         const EnvFile& file) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& value, bool conninfo) {
+    std::string secret = conninfo ? uri_password(value) : value;
+    if (!secret.empty()) out.push_back(std::move(secret));
+  };
+  for (const auto* flag : {&flags.local_db, &flags.remote_db})
+    if (*flag) add(**flag, true);
+  for (const std::string name : {"METER_SYNC_LOCAL_DB", "METER_SYNC_REMOTE_DB", "POSTGRES_SYNC_PASSWORD",
+                                 "POSTGRES_CLIENT_PASSWORD", "PGPASSWORD"}) {
+    const bool conninfo = name.rfind("_DB") == name.size() - 3;
+    if (auto it = env.find(name); it != env.end()) add(it->second, conninfo);
+    if (auto it = file.find(name); it != file.end()) add(it->second.value, conninfo);
+  }
+  return out;
+}
+
+// `ps` shows the arguments for as long as the process runs: overwrite every password in them,
+// in place and one for one (they are parsed already).
+void hide_in_arguments(int argc, char** argv, const std::vector<std::string>& secrets) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string masked = mask(argv[i], secrets);
+    std::copy(masked.begin(), masked.end(), argv[i]);
+  }
 }
 
 }  // namespace
@@ -94,17 +124,23 @@ int main(int argc, char** argv) {
   if (cl.quiet && !cl.flags.log_level) cl.flags.log_level = "warn";
   setup_logging(cl.flags.log_level.value_or("info"), cl.flags.log_format == std::string("json") ? LogFormat::json : LogFormat::text);
   Settings settings;
+  std::vector<std::string> secrets;
   try {
-    settings = resolve_settings(cl.flags, process_environment(), load_env_file(cl.env_file));
+    const Environment env = process_environment();
+    const EnvFile file = load_env_file(cl.env_file);
+    secrets = written_secrets(cl.flags, env, file);
+    set_log_secrets(secrets);  // already for the messages about the settings themselves
+    settings = resolve_settings(cl.flags, env, file);
   } catch (const Failure& failure) {
-    spdlog::error("{}", failure.what());
-    if (json && run->parsed()) std::cout << run_json(false, failure.what(), std::nullopt).dump() << std::endl;
-    if (json && !run->parsed()) std::cout << status_error_json(failure.what()).dump() << std::endl;
+    const std::string message = scrub(failure.what());
+    spdlog::error("{}", message);
+    if (json && run->parsed()) std::cout << run_json(false, message, std::nullopt).dump() << std::endl;
+    if (json && !run->parsed()) std::cout << status_error_json(message).dump() << std::endl;
     return to_int(failure.status());
   }
-  auto secrets = secrets_of(settings);
-  if (const char* pw = std::getenv("PGPASSWORD"); pw && *pw) secrets.emplace_back(pw);
+  for (auto& secret : secrets_of(settings)) secrets.push_back(std::move(secret));
   set_log_secrets(secrets);
+  hide_in_arguments(argc, argv, secrets);
   setup_logging(settings.log_level, settings.log_format);
 
   cl.run.quiet = cl.quiet || settings.log_level == "warn" || settings.log_level == "error" || settings.log_level == "off";

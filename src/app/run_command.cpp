@@ -15,6 +15,7 @@
 #include "core/time_format.hpp"
 #include "db/apply.hpp"
 #include "db/fetch.hpp"
+#include "db/initial_load.hpp"
 #include "db/schema.hpp"
 #include "db/sync_log.hpp"
 #include "db/sync_state.hpp"
@@ -42,11 +43,16 @@ class SyncRun {
       attempted_ = true;
       if (!options_.dry_run) start_log();
       const SyncOutcome outcome = sync();
+      release_lock();
       return report_success(outcome);
     } catch (const Failure& failure) {
-      return report_failure(failure);
+      const int status = report_failure(failure);
+      release_lock();
+      return status;
     } catch (const std::exception& e) {  // a bug or a library surprise: still log and report it
-      return report_failure(Failure(ExitStatus::failure, std::string("unexpected error: ") + e.what()));
+      const int status = report_failure(Failure(ExitStatus::failure, std::string("unexpected error: ") + e.what()));
+      release_lock();
+      return status;
     }
   }
 
@@ -63,6 +69,18 @@ class SyncRun {
                         std::to_string(settings_.lock_key) + " is held on " + local_->label() + ")");
   }
 
+  // Explicitly, not by disconnecting: the server lets go of a session's locks only after
+  // the client has gone, so a run started right after this one could still find it held.
+  void release_lock() noexcept {
+    if (!attempted_) return;
+    try {
+      pqxx::nontransaction tx(local_->conn());
+      tx.exec("SELECT pg_advisory_unlock(" + std::to_string(settings_.lock_key) + ")");
+    } catch (const std::exception&) {
+      // the connection is gone, and the lock with it
+    }
+  }
+
   void start_log() {
     log_id_ = local_->guarded([&] {
       ensure_sync_log_table(local_->conn());
@@ -75,6 +93,7 @@ class SyncRun {
     if (received_signal().load() != 0) throw Failure(ExitStatus::failure, "interrupted");
   }
 
+  // Everything between the lock and the commit: one local transaction, one remote snapshot.
   SyncOutcome sync() {
     pqxx::work tx = local_->guarded([&] { return pqxx::work(local_->conn(), "meter-sync"); });
     const auto local_columns = local_->guarded([&] {
@@ -88,41 +107,56 @@ class SyncRun {
     const SyncPlan plan(spec_, local_columns,
                         remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
                         local_->label(), remote_->label());
+    const bool remote_key_unique =
+        remote_->guarded([&] { return key_is_unique(snapshot, spec_.table, spec_.key); });
     const bool state_usable = local_->guarded([&] {
       tx.exec(plan.create_work_tables());
       return prepare_sync_state(tx, plan);
     });
+
+    std::optional<SyncOutcome> outcome;
+    if (!options_.dry_run && remote_key_unique &&
+        local_->guarded([&] { return initial_load_possible(tx, plan); }))
+      outcome = initial_load(*remote_, snapshot, *local_, tx, plan, *tenant_, received_signal());
+    if (!outcome) outcome = staged_sync(tx, snapshot, plan, state_usable, remote_key_unique);
+    check_stop();
+    remote_->guarded([&] { snapshot.commit(); });
+    outcome->tenant_id = *tenant_;
+    if (options_.dry_run) {
+      local_->guarded([&] { tx.abort(); });
+      return *outcome;
+    }
+    finished_at_us_ = local_->guarded([&] {
+      const auto at = finish_sync_log_success(tx, *log_id_, *outcome);
+      tx.commit();
+      return at;
+    });
+    return *outcome;
+  }
+
+  // The general path: stage the remote rows (all, or only those whose version changed),
+  // then update, insert and deactivate set-based.
+  SyncOutcome staged_sync(pqxx::work& tx, RemoteSnapshot& snapshot, const SyncPlan& plan,
+                          bool state_usable, bool remote_key_unique) {
     const bool try_incremental = state_usable && !options_.full_fetch && spec_.key.size() == 1;
     const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,
                                              try_incremental, received_signal());
     check_stop();
-    const bool remote_key_unique =
-        remote_->guarded([&] { return key_is_unique(snapshot, spec_.table, spec_.key); });
-    remote_->guarded([&] { snapshot.commit(); });
     spdlog::debug("tenant {}: {} fetch from {}, {} full rows", *tenant_,
                   fetched.incremental ? "incremental" : "full", remote_->label(), fetched.fetched_rows);
-
     ApplyOptions apply_options;
     apply_options.dry_run = options_.dry_run;
     apply_options.incremental = fetched.incremental;
     apply_options.remote_key_unique = remote_key_unique;
     apply_options.max_deactivate_percent = settings_.max_deactivate_percent;
     apply_options.stop = &received_signal();
-    SyncOutcome outcome = local_->guarded([&] { return apply_staged(tx, plan, apply_options); });
-    outcome.tenant_id = *tenant_;
-    outcome.incremental_fetch = fetched.incremental;
-    outcome.fetched_rows = fetched.fetched_rows;
-    check_stop();
-    if (options_.dry_run) {
-      local_->guarded([&] { tx.abort(); });
-      return outcome;
-    }
-    finished_at_us_ = local_->guarded([&] {
-      save_sync_state(tx, plan, fetched.incremental);
-      const auto at = finish_sync_log_success(tx, *log_id_, outcome);
-      tx.commit();
-      return at;
+    SyncOutcome outcome = local_->guarded([&] {
+      auto applied = apply_staged(tx, plan, apply_options);
+      if (!options_.dry_run) save_sync_state(tx, plan, fetched.incremental);
+      return applied;
     });
+    outcome.fetch = fetched.incremental ? "incremental" : "full";
+    outcome.fetched_rows = fetched.fetched_rows;
     return outcome;
   }
 

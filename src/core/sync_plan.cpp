@@ -85,6 +85,43 @@ std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& k
   return sql;
 }
 
+std::string SyncPlan::rule_reason() const {
+  std::string cases;
+  for (const auto& r : spec_.rules) cases += " WHEN " + r.invalid_when + " THEN " + sql_literal(r.reason);
+  return "CASE" + cases + " END";
+}
+
+std::string SyncPlan::rule_any() const {
+  std::vector<std::string> ors;
+  for (const auto& r : spec_.rules) ors.push_back("(" + r.invalid_when + ")");
+  return "coalesce(" + join(ors, " OR ") + ", false)";
+}
+
+std::string SyncPlan::remote_valid_select(std::int64_t tenant_id) const {
+  std::vector<std::string> cols;
+  for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
+  return "SELECT " + join(cols, ", ") + " FROM " + quote_ident(spec_.table) + " WHERE " +
+         quote_ident(spec_.tenant_column) + " = " + std::to_string(tenant_id) + " AND NOT " + rule_any();
+}
+
+std::string SyncPlan::remote_invalid_select(std::int64_t tenant_id) const {
+  return "SELECT " + key_json(quote_ident(spec_.table)) + ", " + rule_reason() + " FROM " +
+         quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) + " = " +
+         std::to_string(tenant_id) + " AND " + rule_any();
+}
+
+std::string SyncPlan::local_copy_target() const {
+  std::vector<std::string> cols;
+  for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
+  return quote_ident(spec_.table) + " (" + join(cols, ", ") + ")";
+}
+
+std::string SyncPlan::record_state_from_keys() const {
+  return "INSERT INTO " + std::string(state) + " SELECT " + key_list("r") +
+         ", r.meter_sync_xmin, m.xmin::text::bigint FROM " + remote_keys + " r JOIN " +
+         quote_ident(spec_.table) + " m ON " + key_match("m", "r");
+}
+
 std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {
   return "SELECT " + key_list() + ", xmin::text::bigint FROM " + quote_ident(spec_.table) +
          " WHERE " + quote_ident(spec_.tenant_column) + " = " + std::to_string(tenant_id);
@@ -117,26 +154,18 @@ std::string SyncPlan::key_json(const std::string& alias) const {
 }
 
 std::string SyncPlan::reject_invalid(bool check_duplicates) const {
-  std::vector<std::string> keys, any_null;
-  for (const auto& k : spec_.key) {
-    keys.push_back(quote_ident(k));
-    any_null.push_back(quote_ident(k) + " IS NULL");
-  }
-  const std::string key_list = "(" + join(keys, ", ") + ")";
-  const std::string duplicate = key_list + " IN (SELECT " + join(keys, ", ") + " FROM " + staging +
-                                " GROUP BY " + join(keys, ", ") + " HAVING count(*) > 1)";
-  std::vector<std::string> whens, ors;
-  for (const auto& r : spec_.rules) {
-    whens.push_back("WHEN " + r.invalid_when + " THEN " + sql_literal(r.reason));
-    ors.push_back("(" + r.invalid_when + ")");
-  }
+  std::string reason = rule_reason();
+  std::string invalid = rule_any();
   if (check_duplicates) {
-    whens.push_back("WHEN " + duplicate + " THEN " + sql_literal("duplicate id"));
-    ors.push_back(duplicate);
+    const std::string keys = key_list();
+    const std::string duplicate = "(" + keys + ") IN (SELECT " + keys + " FROM " + staging +
+                                  " GROUP BY " + keys + " HAVING count(*) > 1)";
+    reason = "coalesce(" + reason + ", CASE WHEN " + duplicate + " THEN 'duplicate id' END)";
+    invalid += " OR " + duplicate;
   }
-  return "WITH bad AS (DELETE FROM " + std::string(staging) + " s WHERE " + join(ors, " OR ") +
-         " RETURNING " + key_json("s") + " AS key, CASE " + join(whens, " ") +
-         " END AS reason) INSERT INTO " + skipped + " SELECT key, reason FROM bad";
+  return "WITH bad AS (DELETE FROM " + std::string(staging) + " s WHERE " + invalid +
+         " RETURNING " + key_json("s") + " AS key, " + reason + " AS reason) INSERT INTO " +
+         skipped + " SELECT key, reason FROM bad";
 }
 
 std::string SyncPlan::write_expr(const std::string& column) const {

@@ -45,6 +45,12 @@ class SyncPlan {
   // those keys plus rows without a key; the remote xmin comes last, as meter_sync_xmin.
   std::string remote_select(std::int64_t tenant_id, const std::string& keys = "") const;
   std::string remote_versions_select(std::int64_t tenant_id) const;
+  // First sync into an empty local table: the rows that pass every rule (without xmin),
+  // COPYed straight into `local_copy_target()`, and the rule breakers as (key, reason).
+  std::string remote_valid_select(std::int64_t tenant_id) const;
+  std::string remote_invalid_select(std::int64_t tenant_id) const;
+  std::string local_copy_target() const;  // "meter" ("id", "name", ...)
+  std::string record_state_from_keys() const;
   std::string create_work_tables() const;
   std::string create_state_table() const;
   // Keys whose remote or local version differs from the state (or are new): one per row.
@@ -75,6 +81,8 @@ class SyncPlan {
   std::string key_match(const std::string& a, const std::string& b) const;
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
+  std::string rule_reason() const;  // CASE over the rules, NULL when none matches
+  std::string rule_any() const;     // true when some rule matches (never NULL)
   std::string record(const std::string& statement, const std::string& kind,
                      const std::string& alias) const;
 

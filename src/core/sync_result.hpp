@@ -30,7 +30,9 @@ struct SyncOutcome {
   std::vector<SkippedRow> skipped;  // capped at max_listed_ids, counts.skipped is exact
   PlannedIds planned;               // dry run only
   std::int64_t tenant_id = 0;
-  bool incremental_fetch = false;  // only rows whose version changed were fetched
+  // "initial" (COPY straight into the empty table), "full" (every row staged and compared)
+  // or "incremental" (only rows whose version changed)
+  std::string fetch = "full";
   std::int64_t fetched_rows = 0;   // full remote rows fetched and compared
 };
 

@@ -8,6 +8,7 @@
 #include "core/guard.hpp"
 #include "core/errors.hpp"
 #include "db/error_map.hpp"
+#include "db/skipped.hpp"
 
 namespace meter_sync {
 namespace {
@@ -108,15 +109,7 @@ SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
 
   SyncOutcome outcome;
   outcome.counts = applier.counts;
-  outcome.counts.skipped = tx.exec1("SELECT count(*) FROM " + std::string(SyncPlan::skipped))[0].as<std::int64_t>();
-  for (const auto& row : tx.exec("SELECT key, reason FROM " + std::string(SyncPlan::skipped) +
-                                 " ORDER BY key LIMIT " + std::to_string(max_listed_ids))) {
-    // the key is SQL NULL for a remote row without an id
-    const auto key = row[0].is_null() ? nlohmann::json() : nlohmann::json::parse(row[0].c_str());
-    outcome.skipped.push_back(
-        {key.is_number_integer() ? std::optional(key.get<std::int64_t>()) : std::nullopt,
-         row[1].as<std::string>()});
-  }
+  read_skipped(tx, outcome);
   if (options.dry_run)
     outcome.planned = {planned_ids(tx, "inserted"), planned_ids(tx, "updated"), planned_ids(tx, "deleted")};
   return outcome;

@@ -28,8 +28,13 @@ class Database {
   auto guarded(F&& f) -> decltype(f()) {
     try {
       return f();
+    } catch (const pqxx::sql_error& e) {
+      throw Failure(classify_db_error(e), label_ + ": " + one_line(e.what()), e.sqlstate());
     } catch (const pqxx::failure& e) {
-      throw Failure(classify_db_error(e), label_ + ": " + one_line(e.what()));
+      // A connection that died mid-COPY surfaces as a plain pqxx::failure: judge by the
+      // connection's state, not by the exception type alone.
+      const ExitStatus status = lost() ? ExitStatus::unavailable : classify_db_error(e);
+      throw Failure(status, label_ + ": " + one_line(e.what()));
     } catch (const pqxx::usage_error& e) {
       throw Failure(ExitStatus::failure, label_ + ": " + one_line(e.what()));
     }
@@ -37,6 +42,9 @@ class Database {
 
   // Asks the server to cancel the running statement (thread-safe; used on SIGINT/SIGTERM).
   void cancel() noexcept;
+
+  // True once the connection has been lost (it is never silently re-established).
+  bool lost() const noexcept { return conn_ && !conn_->is_open(); }
 
  private:
   std::string label_;

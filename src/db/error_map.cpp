@@ -4,6 +4,8 @@
 
 #include <pqxx/except>
 
+#include "core/errors.hpp"
+
 namespace meter_sync {
 namespace {
 
@@ -29,9 +31,14 @@ ExitStatus classify_db_error(const std::exception& error) {
   return ExitStatus::failure;
 }
 
+bool is_row_data_error(const std::string& sqlstate) {
+  return starts_with(sqlstate, "22") || starts_with(sqlstate, "23");
+}
+
 bool is_row_data_error(const std::exception& error) {
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
-  return sql && (starts_with(sql->sqlstate(), "22") || starts_with(sql->sqlstate(), "23"));
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) return is_row_data_error(sql->sqlstate());
+  if (const auto* failure = dynamic_cast<const Failure*>(&error)) return is_row_data_error(failure->sqlstate());
+  return false;
 }
 
 std::string one_line(const std::string& text) {

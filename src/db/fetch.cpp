@@ -12,30 +12,41 @@ namespace {
 // Above this share of the remote rows, fetching by key costs more than fetching everything.
 constexpr std::int64_t max_wanted_percent = 25;
 
+}  // namespace
+
 std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                               pqxx::transaction_base& local_tx, const std::string& remote_query,
-                              const std::string& local_table, const std::atomic<int>& stop) {
+                              const std::string& local_target, const std::atomic<int>& stop) {
   // libpqxx 6.4 pastes the "table name" into COPY ... TO STDOUT unquoted, so a
   // parenthesised query works; raw lines avoid decoding and re-encoding every field.
   auto source = remote.guarded([&] {
     return std::make_unique<pqxx::stream_from>(remote_tx, "(" + remote_query + ")");
   });
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  // tablewriter is deprecated but is 6.4's only way to write raw COPY lines.
-  auto sink = local.guarded([&] { return std::make_unique<pqxx::tablewriter>(local_tx, local_table); });
-#pragma GCC diagnostic pop
   std::int64_t rows = 0;
   std::string line;
-  while (stop.load() == 0 && remote.guarded([&] { return source->get_raw_line(line); })) {
-    local.guarded([&] { sink->write_raw_line(line); });
-    ++rows;
+  auto next_line = [&] { return stop.load() == 0 && remote.guarded([&] { return source->get_raw_line(line); }); };
+  try {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    // tablewriter is deprecated but is 6.4's only way to write raw COPY lines.
+    auto sink = local.guarded([&] { return std::make_unique<pqxx::tablewriter>(local_tx, local_target); });
+#pragma GCC diagnostic pop
+    while (next_line()) {
+      local.guarded([&] { sink->write_raw_line(line); });
+      ++rows;
+    }
+    if (stop.load() != 0) return rows;  // the caller throws; the transactions roll back
+    local.guarded([&] { sink->complete(); });
+  } catch (const Failure&) {
+    while (next_line()) {}  // drain, so the remote transaction can go on
+    if (stop.load() == 0) remote.guarded([&] { source->complete(); });
+    throw;
   }
-  if (stop.load() != 0) return rows;  // the caller throws; the transactions roll back
   remote.guarded([&] { source->complete(); });
-  local.guarded([&] { sink->complete(); });
   return rows;
 }
+
+namespace {
 
 // The wanted keys as a PostgreSQL array literal "{1,2,3}", streamed (not a whole result).
 std::string wanted_key_array(pqxx::transaction_base& tx) {

@@ -21,7 +21,14 @@ struct FetchResult {
   std::int64_t fetched_rows = 0;  // full rows staged
 };
 
+// COPY the rows of `remote_query` into `local_target` (a table, optionally with a column
+// list). If the local side fails, the remote stream is drained so the remote transaction
+// stays usable, then the error is rethrown. Returns the number of rows.
 // `stop` (a signal number, 0 = none) is polled between lines.
+std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
+                              pqxx::transaction_base& local_tx, const std::string& remote_query,
+                              const std::string& local_target, const std::atomic<int>& stop);
+
 FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                          pqxx::dbtransaction& local_tx, const SyncPlan& plan,
                          std::int64_t tenant_id, bool try_incremental,

@@ -51,7 +51,7 @@ std::int64_t finish_sync_log_success(pqxx::transaction_base& tx, std::int64_t lo
                                      const SyncOutcome& o) {
   const nlohmann::json details = {{"skipped", skipped_json(o.skipped)},
                                   {"skipped_listed_at_most", max_listed_ids},
-                                  {"fetch", o.incremental_fetch ? "incremental" : "full"},
+                                  {"fetch", o.fetch},
                                   {"fetched_rows", o.fetched_rows}};
   return tx.exec1("UPDATE meter_sync_log SET status = 'succeeded', success = true,"
                   " finished_at = clock_timestamp(), tenant_id = " + std::to_string(o.tenant_id) +

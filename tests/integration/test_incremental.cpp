@@ -31,7 +31,7 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
   TestDatabases db;
   for (int id = 1; id <= 40; ++id) db.add_remote_meter(id, 1);
   auto first = sync(db);
-  CHECK(first.fetch == "full");
+  CHECK(first.fetch == "initial");
   CHECK(first.fetched_rows == 40);
   CHECK(db.local_count("SELECT count(*) FROM meter_sync_state") == 40);
 
@@ -104,4 +104,42 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
   }
   CHECK(db.local_meters().size() >= 40);
   CHECK(sync(db, {"--full-fetch"}).result["updated"] == 0);  // nothing was missed
+}
+
+TEST_CASE("initial load: straight into the empty table, rule breakers skipped, rejects fall back") {
+  TestDatabases db;
+  for (int id = 1; id <= 20; ++id) db.add_remote_meter(id, 1);
+  db.add_remote_meter(21, 2);
+  db.remote("UPDATE meter SET port = 70000 WHERE id = 4; UPDATE meter SET name = '' WHERE id = 5");
+  SUBCASE("rule breakers") {
+    auto r = sync(db);
+    CHECK(r.fetch == "initial");
+    CHECK(r.result["inserted"] == 18);
+    CHECK(r.result["skipped"] == 2);
+    const auto details = parse_json(db.local("SELECT details FROM meter_sync_log")[0][0].as<std::string>());
+    CHECK(details["skipped"][0] == nlohmann::json{{"id", 4}, {"reason", "port outside 0-65535"}});
+    CHECK(details["skipped"][1] == nlohmann::json{{"id", 5}, {"reason", "name is null or empty"}});
+    CHECK(db.local_count("SELECT count(*) FROM meter_sync_state") == 18);
+    auto again = sync(db);
+    CHECK(again.fetch == "incremental");
+    CHECK(again.result["skipped"] == 2);
+    CHECK(again.result["inserted"] == 0);
+  }
+  SUBCASE("a value the local table rejects: the staged path isolates it") {
+    db.local("ALTER TABLE meter ADD CHECK (device_id <> 13)");
+    auto r = sync(db);
+    CHECK(r.fetch == "full");
+    CHECK(r.result["inserted"] == 17);
+    CHECK(r.result["skipped"] == 3);
+    CHECK(db.local_count("SELECT count(*) FROM meter_sync_log WHERE details::text LIKE '%check constraint%'") == 1);
+  }
+  SUBCASE("the remote without a unique key: duplicates are possible, so staged") {
+    db.remote("ALTER TABLE meter DROP CONSTRAINT meter_pkey");
+    CHECK(sync(db).fetch == "full");
+  }
+  SUBCASE("--dry-run never takes the initial path and changes nothing") {
+    const auto r = db.meter_sync({"run", "--dry-run", "--json"});
+    CHECK(parse_json(r.out)["result"]["inserted"] == 18);
+    CHECK(db.local_count("SELECT count(*) FROM meter") == 0);
+  }
 }

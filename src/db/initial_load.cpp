@@ -1,0 +1,40 @@
+#include "db/initial_load.hpp"
+
+#include <pqxx/pqxx>
+
+#include "db/error_map.hpp"
+#include "db/fetch.hpp"
+#include "db/skipped.hpp"
+
+namespace meter_sync {
+
+bool initial_load_possible(pqxx::transaction_base& tx, const SyncPlan& plan) {
+  return tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(plan.spec().table) + ")")[0].as<bool>();
+}
+
+std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base& remote_tx,
+                                        Database& local, pqxx::dbtransaction& local_tx,
+                                        const SyncPlan& plan, std::int64_t tenant_id,
+                                        const std::atomic<int>& stop) {
+  SyncOutcome outcome;
+  outcome.fetch = "initial";
+  try {
+    pqxx::subtransaction load(local_tx, "initial_load");
+    outcome.counts.inserted = copy_remote_rows(remote, remote_tx, local, load, plan.remote_valid_select(tenant_id),
+                                               plan.local_copy_target(), stop);
+    copy_remote_rows(remote, remote_tx, local, load, plan.remote_invalid_select(tenant_id), SyncPlan::skipped, stop);
+    copy_remote_rows(remote, remote_tx, local, load, plan.remote_versions_select(tenant_id), SyncPlan::remote_keys, stop);
+    local.guarded([&] {
+      load.exec(plan.record_state_from_keys());
+      load.commit();
+    });
+  } catch (const Failure& failure) {
+    if (!is_row_data_error(failure.sqlstate())) throw;
+    return std::nullopt;
+  }
+  outcome.fetched_rows = outcome.counts.inserted;
+  local.guarded([&] { read_skipped(local_tx, outcome); });
+  return outcome;
+}
+
+}  // namespace meter_sync
