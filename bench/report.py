@@ -38,7 +38,7 @@ def spread(values):
 
 def main():
     ap = argparse.ArgumentParser()
-    for a in ("results", "expect", "n", "runs", "others", "machine", "pg", "version", "tenant-size"):
+    for a in ("results", "expect", "n", "runs", "others", "machine", "pg", "version", "tenant-size", "idle"):
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--strict", action="store_true", help="exit 1 if meter-sync's counts are wrong")
     args = ap.parse_args()
@@ -57,13 +57,23 @@ def main():
         vals = [num(r[field]) for r in cells.get((s, c), []) if num(r[field]) is not None]
         return statistics.median(vals) if vals else None
 
+    def ratio_to_floor(s, c, field):
+        """Median over the repeats of (contender / floor in the same repeat): the
+        contenders of a repeat run back to back, so this holds up better than a
+        ratio of medians when the machine's load changes between repeats."""
+        floor = {r["rep"]: num(r[field]) for r in cells.get((s, "floor"), [])}
+        vals = [num(r[field]) / floor[r["rep"]] for r in cells.get((s, c), [])
+                if num(r[field]) is not None and floor.get(r["rep"])]
+        return f"{statistics.median(vals):.2f}x" if vals else "-"
+
     n = int(args.n)
     print(f"### meter-sync benchmark: N = {n:,} meters of the tenant "
           f"(+{n * int(args.others):,} rows of other tenants), median of {args.runs} run(s)")
     print()
     print(f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %z}; {args.machine}; "
           f"PostgreSQL {args.pg}, fsync off, TCP loopback through a counting proxy; "
-          f"{args.version}; tenant rows on the remote: {args.tenant_size}.")
+          f"{args.version}; tenant rows on the remote: {args.tenant_size}; "
+          f"CPU idle during the run: {args.idle}% (the benchmark alone leaves roughly half idle; lower = other load).")
     print()
     print("| scenario | contender | median s | × floor | runs s | local rows written | expected | "
           "local WAL MB | MB from remote | × floor | peak RSS MiB | client CPU s | reported i/u/d/skipped |")
@@ -72,8 +82,6 @@ def main():
     for s in SCENARIOS:
         e = expect.get(s)
         exp_rows = int(e["ins"]) + int(e["upd"]) + int(e["del"]) if e else None
-        floor_t = median(s, "floor", "secs")
-        floor_b = median(s, "floor", "bytes")
         for c in contenders:
             rs = cells.get((s, c))
             if not rs:
@@ -96,22 +104,25 @@ def main():
                 problems.append(f"{NAMES[c]}, scenario {s}: wrote {written} local rows, "
                                 f"a minimal sync writes {exp_rows}")
             print(f"| {SCENARIOS[s] if c == contenders[0] else ''} | {NAMES[c]} | {fmt(t)} | "
-                  f"{ratio(t, floor_t)} | {' '.join(fmt(num(r['secs'])) for r in rs)} | {written} | "
+                  f"{ratio_to_floor(s, c, 'secs')} | {' '.join(fmt(num(r['secs'])) for r in rs)} | {written} | "
                   f"{exp_rows if c != 'floor' else '-'} | {fmt(wal / 1e6 if wal is not None else None, 1)} | "
-                  f"{fmt(b / 1e6 if b is not None else None, 2)} | {ratio(b, floor_b)} | "
+                  f"{fmt(b / 1e6 if b is not None else None, 2)} | {ratio_to_floor(s, c, 'bytes')} | "
                   f"{fmt(max(rss) / 1024, 1) if rss else '-'} | {fmt(cpu)} | {counts if c.startswith('meter-sync') else '-'} |")
     print()
-    print("Floor: the tenant's rows into a fresh unlogged table with the remote's column types "
+    print("× floor: median over the repeats of the ratio to the floor's figure in the same repeat. "
+          "Floor: the tenant's rows into a fresh unlogged table with the remote's column types "
           "(no diff, no jsonb). Expected rows written: inserted + changed + deactivated meters "
           "(`n_tup_ins + n_tup_upd` of local `meter`). Bytes: server to client through the proxy.")
 
     ms = "meter-sync"
     if any(k[1] == ms for k in cells):
-        t1, t2 = median("1", ms, "secs"), median("2", ms, "secs")
+        first = {r["rep"]: num(r["secs"]) for r in cells.get(("1", ms), [])}
+        per_rep = [num(r["secs"]) / first[r["rep"]] for r in cells.get(("2", ms), []) if first.get(r["rep"])]
         b2 = median("2", ms, "bytes")
         full = median("2", "meter-sync-full", "bytes") or median("2", "floor", "bytes")
         print()
-        print(f"Checks for meter-sync: nothing-changed rerun / first sync = {ratio(t2, t1)}; "
+        rerun = f"{statistics.median(per_rep):.2f}x" if per_rep else "-"
+        print(f"Checks for meter-sync: nothing-changed rerun / first sync = {rerun} (median over repeats); "
               f"nothing-changed bytes / full fetch = {ratio(b2, full)}.")
     if problems:
         print()

@@ -9,7 +9,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
-BIN=${METER_SYNC_BIN:-$REPO/build/meter-sync}
+BIN=${METER_SYNC_BIN:-${BUILD_DIR:-$REPO/build}/meter-sync}
 TENANT=${BENCH_TENANT:-42}
 OTHERS=${BENCH_OTHERS:-3}                  # other tenants' rows per tenant row
 RESET_LIKE=${BENCH_RESET_LIKE:-meter_sync%} # meter-sync's own tables, emptied for scenario 1
@@ -100,7 +100,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "N=$N RUNS=$RUNS contenders=$CONTENDERS work=$WORK"
-eval "$("$REPO/scripts/pg-cluster.sh" start "$WORK/pg")"
+eval "$("$REPO/scripts/pg-cluster.sh" start "$WORK/pg" | tail -n 1)"
 export PGHOST PGPORT PGUSER
 unset PGDATABASE PGTZ PGOPTIONS
 export PGAPPNAME=bench-harness  # the profile's log summary leaves these sessions out
@@ -315,6 +315,8 @@ verify() {  # contender
   fi
 }
 
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 }' /proc/stat; }
+read -r TICKS0 IDLE0 < <(cpu_ticks)
 for rep in $(seq "$RUNS"); do
   for c in "${CONTENDER_LIST[@]}"; do
     [ "$c" = floor ] || reset_empty "$c"
@@ -333,6 +335,9 @@ for rep in $(seq "$RUNS"); do
   q remote -v tenant="$TENANT" -f "$HERE/restore.sql"
 done
 
+read -r TICKS1 IDLE1 < <(cpu_ticks)
+IDLE_PCT=$(( 100 * (IDLE1 - IDLE0) / (TICKS1 - TICKS0 + 1) ))
+
 # --- report ----------------------------------------------------------------------
 ms_version=-
 [ ! -x "$BIN" ] || ms_version=$("$BIN" --version 2>/dev/null | head -n 1 || echo '?')
@@ -340,7 +345,7 @@ REPORT_ARGS=(--results "$RESULTS" --expect "$EXPECT" --n "$N" --runs "$RUNS" --o
   --machine "$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
   --pg "$(qv postgres -c 'SHOW server_version')"
   --version "meter-sync $ms_version, commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  --tenant-size "$remote_bytes")
+  --tenant-size "$remote_bytes" --idle "$IDLE_PCT")
 [ "$SMOKE" = 0 ] || REPORT_ARGS+=(--strict)
 python3 "$HERE/report.py" "${REPORT_ARGS[@]}" || FAILURES=$((FAILURES + 1))
 [ "${BENCH_KEEP:-0}" != 1 ] || cp "$RESULTS" "$EXPECT" "$WORK/pg/" 2>/dev/null || true
