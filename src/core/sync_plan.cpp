@@ -116,10 +116,10 @@ std::string SyncPlan::local_copy_target() const {
   return quote_ident(spec_.table) + " (" + join(cols, ", ") + ")";
 }
 
-std::string SyncPlan::record_state_from_keys() const {
-  return "INSERT INTO " + std::string(state) + " SELECT " + key_list("r") +
-         ", r.meter_sync_xmin, m.xmin::text::bigint FROM " + remote_keys + " r JOIN " +
-         quote_ident(spec_.table) + " m ON " + key_match("m", "r");
+std::string SyncPlan::remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const {
+  return "SELECT " + key_list() + ", xmin::text::bigint, " + sql_literal(local_xmin) + "::bigint FROM " +
+         quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) + " = " +
+         std::to_string(tenant_id) + " AND NOT " + rule_any();
 }
 
 std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {

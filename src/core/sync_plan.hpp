@@ -50,7 +50,9 @@ class SyncPlan {
   std::string remote_valid_select(std::int64_t tenant_id) const;
   std::string remote_invalid_select(std::int64_t tenant_id) const;
   std::string local_copy_target() const;  // "meter" ("id", "name", ...)
-  std::string record_state_from_keys() const;
+  // The state rows of an initial load, straight from the remote: every loaded row has the
+  // same local xmin, that of the loading (sub)transaction.
+  std::string remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const;
   std::string create_work_tables() const;
   std::string create_state_table() const;
   // Keys whose remote or local version differs from the state (or are new): one per row.
