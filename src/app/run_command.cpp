@@ -104,11 +104,13 @@ class SyncRun {
     remote_ = std::make_unique<Database>(Side::remote, settings_.remote_db, settings_);
     remote_ptr_.store(remote_.get());
     RemoteSnapshot snapshot = remote_->guarded([&] { return RemoteSnapshot(remote_->conn(), "meter-sync"); });
-    const SyncPlan plan(spec_, local_columns,
-                        remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
-                        local_->label(), remote_->label());
-    const bool remote_key_unique =
-        remote_->guarded([&] { return key_is_unique(snapshot, spec_.table, spec_.key); });
+    SyncPlan plan(spec_, local_columns,
+                  remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
+                  local_->label(), remote_->label());
+    const auto [remote_key_unique, remote_versions] = remote_->guarded([&] {
+      return std::pair(key_is_unique(snapshot, spec_.table, spec_.key), has_row_versions(snapshot, spec_.table));
+    });
+    if (!remote_versions) plan.without_remote_versions();
     const bool state_usable = local_->guarded([&] {
       tx.exec(plan.create_work_tables());
       return prepare_sync_state(tx, plan);

@@ -77,12 +77,17 @@ std::string SyncPlan::signature() const {
 std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& keys) const {
   std::vector<std::string> cols;
   for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
-  std::string sql = "SELECT " + join(cols, ", ") + ", xmin::text::bigint FROM " +
+  std::string sql = "SELECT " + join(cols, ", ") + ", " + remote_version() + " FROM " +
                     quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) +
                     " = " + std::to_string(tenant_id);
   if (!keys.empty())  // single-column keys only (checked by the caller)
     sql += " AND (" + key_list() + " = ANY (" + sql_literal(keys) + "::bigint[]) OR " + key_list() + " IS NULL)";
   return sql;
+}
+
+std::string SyncPlan::remote_version() const {
+  // A remote view has no xmin: NULL versions never match the state, so every run is full.
+  return remote_has_versions_ ? "xmin::text::bigint" : "NULL::bigint";
 }
 
 std::string SyncPlan::rule_reason() const {
@@ -117,13 +122,13 @@ std::string SyncPlan::local_copy_target() const {
 }
 
 std::string SyncPlan::remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const {
-  return "SELECT " + key_list() + ", xmin::text::bigint, " + sql_literal(local_xmin) + "::bigint FROM " +
+  return "SELECT " + key_list() + ", " + remote_version() + ", " + sql_literal(local_xmin) + "::bigint FROM " +
          quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) + " = " +
          std::to_string(tenant_id) + " AND NOT " + rule_any();
 }
 
 std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {
-  return "SELECT " + key_list() + ", xmin::text::bigint FROM " + quote_ident(spec_.table) +
+  return "SELECT " + key_list() + ", " + remote_version() + " FROM " + quote_ident(spec_.table) +
          " WHERE " + quote_ident(spec_.tenant_column) + " = " + std::to_string(tenant_id);
 }
 

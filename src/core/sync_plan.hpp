@@ -74,6 +74,10 @@ class SyncPlan {
   std::string count_active() const;
   std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
 
+  // The remote relation has no xmin (a view or foreign table): compare every row each run.
+  void without_remote_versions() { remote_has_versions_ = false; }
+  bool tracks_versions() const { return remote_has_versions_; }
+
   const TableSpec& spec() const { return spec_; }
   std::string key_columns() const { return key_list(); }
 
@@ -83,6 +87,7 @@ class SyncPlan {
   std::string key_match(const std::string& a, const std::string& b) const;
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
+  std::string remote_version() const;
   std::string rule_reason() const;  // CASE over the rules, NULL when none matches
   std::string rule_any() const;     // true when some rule matches (never NULL)
   std::string record(const std::string& statement, const std::string& kind,
@@ -90,7 +95,8 @@ class SyncPlan {
 
   TableSpec spec_;
   ColumnTypes local_;
-  ColumnTypes staged_;  // the staging table's types: remote types, json kept as text
+  ColumnTypes staged_;
+  bool remote_has_versions_ = true;  // the staging table's types: remote types, json kept as text
 };
 
 // Missing columns, in spec order, as "column \"x\"" list; empty if all present.

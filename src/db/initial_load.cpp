@@ -23,12 +23,14 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
     outcome.counts.inserted = copy_remote_rows(remote, remote_tx, local, load, plan.remote_valid_select(tenant_id),
                                                plan.local_copy_target(), stop);
     copy_remote_rows(remote, remote_tx, local, load, plan.remote_invalid_select(tenant_id), SyncPlan::skipped, stop);
-    const std::string local_xmin = local.guarded([&] {
-      const auto r = load.exec("SELECT xmin FROM " + quote_ident(plan.spec().table) + " LIMIT 1");
-      return r.empty() ? std::string("0") : r[0][0].as<std::string>();
-    });
-    copy_remote_rows(remote, remote_tx, local, load, plan.remote_state_select(tenant_id, local_xmin),
-                     SyncPlan::state, stop);
+    if (plan.tracks_versions()) {
+      const std::string local_xmin = local.guarded([&] {
+        const auto r = load.exec("SELECT xmin FROM " + quote_ident(plan.spec().table) + " LIMIT 1");
+        return r.empty() ? std::string("0") : r[0][0].as<std::string>();
+      });
+      copy_remote_rows(remote, remote_tx, local, load, plan.remote_state_select(tenant_id, local_xmin),
+                       SyncPlan::state, stop);
+    }
     local.guarded([&] { load.commit(); });
   } catch (const Failure& failure) {
     if (!is_row_data_error(failure.sqlstate())) throw;

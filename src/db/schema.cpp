@@ -32,6 +32,12 @@ bool key_is_unique(pqxx::transaction_base& tx, const std::string& table,
       .as<bool>();
 }
 
+bool has_row_versions(pqxx::transaction_base& tx, const std::string& table) {
+  return tx.exec1("SELECT relkind IN ('r', 'p', 'm') FROM pg_class WHERE oid = to_regclass(" +
+                  tx.quote(quote_ident(table)) + ")")[0]
+      .as<bool>();
+}
+
 std::int64_t read_tenant_id(pqxx::transaction_base& tx, const std::string& where) {
   const auto columns = table_columns(tx, "tenant", where);
   const std::string column = columns.count("tenant_id") ? "tenant_id" : "id";

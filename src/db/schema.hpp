@@ -20,6 +20,10 @@ ColumnTypes table_columns(pqxx::transaction_base& tx, const std::string& table,
 bool key_is_unique(pqxx::transaction_base& tx, const std::string& table,
                    const std::vector<std::string>& key);
 
+// True if `table` stores rows with versions (xmin): a table, partitioned table or
+// materialized view, not a view or foreign table.
+bool has_row_versions(pqxx::transaction_base& tx, const std::string& table);
+
 // The id in the single row of the local `tenant` table (column tenant_id, else id);
 // throws Failure(config) for no table, no such column, no row or several rows.
 std::int64_t read_tenant_id(pqxx::transaction_base& tx, const std::string& where);

@@ -15,7 +15,7 @@ bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan) {
 }
 
 void save_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, bool incremental) {
-  tx.exec(plan.record_state());
+  if (plan.tracks_versions()) tx.exec(plan.record_state());
   tx.exec(plan.forget_state(incremental));
 }
 

@@ -61,3 +61,17 @@ TEST_CASE("schema variants: timestamp installation_date locally, date remotely")
   CHECK(again["result"]["updated"] == 0);
   CHECK(db.local("SELECT installation_date::text FROM meter")[0][0].as<std::string>() == "2024-03-01 00:00:00");
 }
+
+TEST_CASE("schema variants: the remote meter is a view (no xmin): every run compares all rows") {
+  TestDatabases db;
+  db.remote("ALTER TABLE meter RENAME TO meter_data; CREATE VIEW meter AS SELECT * FROM meter_data");
+  for (int id = 1; id <= 3; ++id) db.add_remote_meter(id, 1);
+  auto r = db.meter_sync({"run", "--json"});
+  INFO(r.err);
+  CHECK(parse_json(r.out)["result"]["inserted"] == 3);
+  db.remote("UPDATE meter_data SET name = 'changed' WHERE id = 2");
+  r = db.meter_sync({"run", "--json"});
+  CHECK(parse_json(r.out)["result"]["updated"] == 1);
+  CHECK(db.local_meters() == db.remote_meters(1));
+  CHECK(db.local("SELECT details->>'fetch' FROM meter_sync_log ORDER BY id DESC LIMIT 1")[0][0].as<std::string>() == "full");
+}
