@@ -100,6 +100,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "N=$N RUNS=$RUNS contenders=$CONTENDERS work=$WORK"
+if [ -x "$BIN" ]; then  # one version for the whole run, even if the build replaces it meanwhile
+  cp "$BIN" "$WORK/meter-sync"
+  BIN=$WORK/meter-sync
+fi
 eval "$("$REPO/scripts/pg-cluster.sh" start "$WORK/pg" | tail -n 1)"
 export PGHOST PGPORT PGUSER
 unset PGDATABASE PGTZ PGOPTIONS
