@@ -3,10 +3,11 @@
 #include "db/connection.hpp"
 
 #include <pqxx/except>
+#include <pqxx/nontransaction>
 
 namespace meter_sync {
 
-ConnParams session_params(Side side, const ConnParams& params, const Settings& s) {
+ConnParams session_params(const ConnParams& params, const Settings& s) {
   ConnParams out = params;
   auto set_default = [&](const std::string& key, const std::string& value) {
     out.emplace(key, value);  // keeps the user's value if there is one
@@ -18,28 +19,31 @@ ConnParams session_params(Side side, const ConnParams& params, const Settings& s
   set_default("keepalives_interval", "10");
   set_default("keepalives_count", "3");
   set_default("client_encoding", "UTF8");  // COPY lines pass through unchanged: same encoding
-  // Same TimeZone and DateStyle on both sides, so timestamps travel as text exactly.
-  std::string options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres"
-                        " -c statement_timeout=" + std::to_string(s.statement_timeout_s) + "s";
-  if (side == Side::local)
-    options += " -c lock_timeout=" + std::to_string(s.lock_timeout_s) + "s -c work_mem=128MB";
-  if (auto it = out.find("options"); it != out.end() && !it->second.empty())
-    options = it->second + " " + options;  // user first: ours must win for TimeZone/DateStyle
-  out["options"] = options;
   return out;
+}
+
+std::string session_settings_sql(Side side, const Settings& s) {
+  // Same TimeZone and DateStyle on both sides, so timestamps travel as text exactly. Sent
+  // as SQL rather than in the startup packet's "options", which PgBouncer refuses.
+  std::string sql = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
+                    " SET statement_timeout = '" + std::to_string(s.statement_timeout_s) + "s';";
+  if (side == Side::local)
+    sql += " SET lock_timeout = '" + std::to_string(s.lock_timeout_s) + "s'; SET work_mem = '128MB';";
+  return sql;
 }
 
 Database::Database(Side side, const ConnParams& params, const Settings& settings)
     : label_(std::string(side == Side::local ? "local" : "remote") + " database " +
              describe_endpoint(params)) {
   try {
-    conn_ = std::make_unique<pqxx::connection>(build_conninfo(session_params(side, params, settings)));
+    conn_ = std::make_unique<pqxx::connection>(build_conninfo(session_params(params, settings)));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     // After the server drops us, libpqxx would silently reconnect with a new session,
     // losing the advisory lock and temp tables: fail instead.
     conn_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
+    pqxx::nontransaction(*conn_).exec(session_settings_sql(side, settings));
   } catch (const pqxx::broken_connection& e) {
     throw Failure(ExitStatus::unavailable, label_ + ": cannot connect: " + one_line(e.what()));
   } catch (const pqxx::failure& e) {

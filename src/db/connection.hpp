@@ -51,8 +51,11 @@ class Database {
   std::unique_ptr<pqxx::connection> conn_;
 };
 
-// The connection string actually used: the user's parameters plus session defaults
-// (timeouts, keepalives, UTC, ISO dates, UTF8, application_name) where the user set none.
-ConnParams session_params(Side side, const ConnParams& params, const Settings& settings);
+// The connection string actually used: the user's parameters plus defaults (connect
+// timeout, keepalives, UTF8, application_name) where the user set none.
+ConnParams session_params(const ConnParams& params, const Settings& settings);
+
+// The SET statements every session starts with: UTC, ISO dates, timeouts.
+std::string session_settings_sql(Side side, const Settings& settings);
 
 }  // namespace meter_sync

@@ -15,14 +15,23 @@ TEST_CASE("conninfo: describe_endpoint names host, port and database, never the 
   CHECK(d == "db.example:6543/sync");
 }
 
-TEST_CASE("session_params: UTC, ISO dates and timeouts added; the user's values kept") {
+TEST_CASE("session_params: defaults added, the user's values kept") {
+  Settings s;
+  const auto p = session_params({{"connect_timeout", "3"}, {"options", "-c search_path=app"}}, s);
+  CHECK(p.at("connect_timeout") == "3");
+  CHECK(p.at("options") == "-c search_path=app");
+  CHECK(p.at("application_name") == "meter-sync");
+  CHECK(p.at("client_encoding") == "UTF8");
+  CHECK(p.at("keepalives") == "1");
+  CHECK(session_params({}, s).at("connect_timeout") == "10");
+}
+
+TEST_CASE("session_settings_sql: UTC, ISO dates and timeouts; lock timeout only locally") {
   Settings s;
   s.statement_timeout_s = 60;
-  const auto p = session_params(Side::local, {{"connect_timeout", "3"}, {"options", "-c search_path=app"}}, s);
-  CHECK(p.at("connect_timeout") == "3");
-  CHECK(p.at("application_name") == "meter-sync");
-  CHECK(p.at("options").find("-c search_path=app -c TimeZone=UTC -c DateStyle=ISO") == 0);
-  CHECK(p.at("options").find("statement_timeout=60s") != std::string::npos);
-  CHECK(p.at("options").find("lock_timeout=30s") != std::string::npos);
-  CHECK(session_params(Side::remote, {}, s).at("options").find("lock_timeout") == std::string::npos);
+  const auto local = session_settings_sql(Side::local, s);
+  CHECK(local.find("SET TimeZone = 'UTC'; SET DateStyle = 'ISO';") == 0);
+  CHECK(local.find("SET statement_timeout = '60s';") != std::string::npos);
+  CHECK(local.find("SET lock_timeout = '30s';") != std::string::npos);
+  CHECK(session_settings_sql(Side::remote, s).find("lock_timeout") == std::string::npos);
 }
