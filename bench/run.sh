@@ -16,7 +16,7 @@ RESET_LIKE=${BENCH_RESET_LIKE:-meter_sync%} # meter-sync's own tables, emptied f
 COLS="id, name, type, serial_number, installation_date, device_id, location_id, ip, port, protocol, status, register_map, notes, active, created_at, updated_at"
 
 usage() {
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 
