@@ -69,7 +69,7 @@ std::string SyncPlan::key_list(const std::string& alias) const {
 }
 
 std::string SyncPlan::signature() const {
-  std::string text = "v1 key:" + key_list() + " copied:";
+  std::string text = "v2 key:" + key_list() + " copied:";
   for (const auto& c : spec_.copied) text += quote_ident(c) + " " + local_.at(c) + ",";
   return text;
 }
@@ -87,7 +87,7 @@ std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& k
 
 std::string SyncPlan::remote_version() const {
   // A remote view has no xmin: NULL versions never match the state, so every run is full.
-  return remote_has_versions_ ? "xmin::text::bigint" : "NULL::bigint";
+  return remote_has_versions_ ? "xmin" : "NULL::xid";
 }
 
 std::string SyncPlan::rule_reason() const {
@@ -122,7 +122,7 @@ std::string SyncPlan::local_copy_target() const {
 }
 
 std::string SyncPlan::remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const {
-  return "SELECT " + key_list() + ", " + remote_version() + ", " + sql_literal(local_xmin) + "::bigint FROM " +
+  return "SELECT " + key_list() + ", " + remote_version() + ", " + sql_literal(local_xmin) + "::xid FROM " +
          quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) + " = " +
          std::to_string(tenant_id) + " AND NOT " + rule_any();
 }
@@ -138,9 +138,9 @@ std::string SyncPlan::create_work_tables() const {
   std::vector<std::string> keys;
   for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + staged_.at(k));
   return "CREATE TEMP TABLE meter_sync_staging (" + join(cols, ", ") +
-         ", meter_sync_xmin bigint) ON COMMIT DROP;\n"
+         ", meter_sync_xmin xid) ON COMMIT DROP;\n"
          "CREATE TEMP TABLE meter_sync_remote_keys (" + join(keys, ", ") +
-         ", meter_sync_xmin bigint) ON COMMIT DROP;\n"
+         ", meter_sync_xmin xid) ON COMMIT DROP;\n"
          "CREATE TEMP TABLE meter_sync_skipped (key jsonb, reason text) ON COMMIT DROP;\n"
          "CREATE TEMP TABLE meter_sync_planned (kind text, key jsonb) ON COMMIT DROP;";
 }
@@ -231,7 +231,7 @@ std::string SyncPlan::create_state_table() const {
   for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + local_.at(k));
   // Unlogged: after a server crash it comes back empty, which only costs one full fetch.
   return "CREATE UNLOGGED TABLE IF NOT EXISTS " + std::string(state) + " (" + join(keys, ", ") +
-         ", remote_xmin bigint NOT NULL, local_xmin bigint NOT NULL, PRIMARY KEY (" + key_list() + "))";
+         ", remote_xmin xid NOT NULL, local_xmin xid NOT NULL, PRIMARY KEY (" + key_list() + "))";
 }
 
 std::string SyncPlan::wanted_keys() const {
@@ -239,14 +239,14 @@ std::string SyncPlan::wanted_keys() const {
   return "SELECT " + key_list("r") + " FROM " + remote_keys + " r LEFT JOIN " + state + " st ON " +
          key_match("st", "r") + " LEFT JOIN " + table + " m ON " + key_match("m", "r") +
          " WHERE " + key_match("r", "r") + " AND (st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"
-         " OR st.local_xmin IS DISTINCT FROM m.xmin::text::bigint)";  // r.k = r.k: key not null
+         " OR st.local_xmin IS DISTINCT FROM m.xmin)";  // r.k = r.k: key not null
 }
 
 std::string SyncPlan::record_state() const {
   // UPDATE then INSERT rather than INSERT ... ON CONFLICT: speculative insertion costs about
   // twice as much per row, and a first sync inserts every row.
   const std::string versions = "SELECT " + key_list("s") + ", s.meter_sync_xmin AS remote_xmin,"
-                               " m.xmin::text::bigint AS local_xmin FROM " + staging + " s JOIN " +
+                               " m.xmin AS local_xmin FROM " + staging + " s JOIN " +
                                quote_ident(spec_.table) + " m ON " + key_match("m", "s");
   return "UPDATE " + std::string(state) + " st SET remote_xmin = v.remote_xmin, local_xmin = v.local_xmin FROM (" +
          versions + ") v WHERE " + key_match("st", "v") +
@@ -272,6 +272,14 @@ std::string SyncPlan::deactivate_missing(bool record_ids, bool incremental) cons
                                 " IS TRUE AND NOT EXISTS (SELECT 1 FROM " +
                                 (incremental ? remote_keys : staging) + " s WHERE " +
                                 key_match("m", "s") + ")";
+  return record_ids ? record(statement, "deleted", "m") : statement;
+}
+
+std::string SyncPlan::deactivate_skipped(bool record_ids) const {
+  const std::string active = quote_ident(spec_.active_column);
+  const std::string statement = "UPDATE " + quote_ident(spec_.table) + " m SET " + active +
+                                " = false FROM " + skipped + " k WHERE m." + active +
+                                " IS TRUE AND k.key = " + key_json("m");
   return record_ids ? record(statement, "deleted", "m") : statement;
 }
 

@@ -71,6 +71,8 @@ class SyncPlan {
   // Local active rows whose key is not among the valid remote keys: staging after a full
   // fetch, remote_keys after an incremental one.
   std::string deactivate_missing(bool record_ids, bool incremental) const;
+  // Local active rows whose key was skipped (after rows the local table rejected).
+  std::string deactivate_skipped(bool record_ids) const;
   std::string count_active() const;
   std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
 

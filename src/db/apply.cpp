@@ -87,7 +87,26 @@ SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
   const std::string staging = SyncPlan::staging;
   tx.exec(plan.reject_invalid(!options.remote_key_unique));
   tx.exec("ANALYZE " + staging + " (" + plan.key_columns() + ")");  // enough for the join plans
-  const auto active_before = tx.exec1(plan.count_active())[0].as<std::int64_t>();
+  if (options.incremental) tx.exec(plan.drop_skipped_keys());
+
+  // Deactivate first: until then nothing has changed, so the active meters before the run
+  // are those active now plus those just deactivated, counted only when the guard may care.
+  auto deactivate = [&](const std::string& statement) {
+    return static_cast<std::int64_t>(tx.exec(statement).affected_rows());
+  };
+  applier.counts.deleted = deactivate(plan.deactivate_missing(options.dry_run, options.incremental));
+  std::int64_t active_before = -1;
+  auto check_guard = [&] {
+    if (applier.counts.deleted < 10 || options.max_deactivate_percent >= 100) return;
+    if (active_before < 0) active_before = tx.exec1(plan.count_active())[0].as<std::int64_t>() + applier.counts.deleted;
+    if (deactivation_refused(applier.counts.deleted, active_before, options.max_deactivate_percent))
+      throw Failure(ExitStatus::data,
+                    "refused to deactivate " + std::to_string(applier.counts.deleted) + " of " +
+                        std::to_string(active_before) + " active meters (more than " +
+                        std::to_string(options.max_deactivate_percent) +
+                        "%; --max-deactivate-percent 100 allows it); nothing was changed");
+  };
+  check_guard();
 
   applier.check_stop();
   if (!applier.try_apply("true")) {
@@ -95,17 +114,12 @@ SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
                                  "') / current_setting('block_size')::bigint")[0]
                             .as<std::int64_t>();
     applier.apply_blocks(0, blocks);
+    // Rows the local table rejected left the valid remote set too.
+    applier.counts.deleted += deactivate(plan.deactivate_skipped(options.dry_run));
+    if (options.incremental) tx.exec(plan.drop_skipped_keys());
+    check_guard();
   }
   applier.check_stop();
-  if (options.incremental) tx.exec(plan.drop_skipped_keys());
-  applier.counts.deleted =
-      tx.exec(plan.deactivate_missing(options.dry_run, options.incremental)).affected_rows();
-  if (deactivation_refused(applier.counts.deleted, active_before, options.max_deactivate_percent))
-    throw Failure(ExitStatus::data,
-                  "refused to deactivate " + std::to_string(applier.counts.deleted) + " of " +
-                      std::to_string(active_before) + " active meters (more than " +
-                      std::to_string(options.max_deactivate_percent) +
-                      "%; --max-deactivate-percent 100 allows it); nothing was changed");
 
   SyncOutcome outcome;
   outcome.counts = applier.counts;

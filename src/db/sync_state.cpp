@@ -6,10 +6,11 @@ namespace meter_sync {
 
 bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan) {
   const std::string table = SyncPlan::state;
-  tx.exec(plan.create_state_table());
-  const auto comment = tx.exec1("SELECT obj_description(" + tx.quote(table) + "::regclass, 'pg_class')")[0];
+  const auto comment = tx.exec1("SELECT obj_description(to_regclass(" + tx.quote(table) + "), 'pg_class')")[0];
   if (!comment.is_null() && comment.as<std::string>() == plan.signature()) return true;
-  tx.exec("TRUNCATE " + table);
+  // Missing, or written by another version or for other columns: start afresh.
+  tx.exec("DROP TABLE IF EXISTS " + table);
+  tx.exec(plan.create_state_table());
   tx.exec("COMMENT ON TABLE " + table + " IS " + tx.quote(plan.signature()));
   return false;
 }

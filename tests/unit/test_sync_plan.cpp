@@ -72,12 +72,12 @@ TEST_CASE("quote_ident and block_range") {
 
 TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows without a key") {
   const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
-  CHECK(contains(plan.remote_select(3), "xmin::text::bigint FROM \"meter\" WHERE \"tenant_id\" = 3"));
+  CHECK(contains(plan.remote_select(3), ", xmin FROM \"meter\" WHERE \"tenant_id\" = 3"));
   CHECK_FALSE(contains(plan.remote_select(3), "ANY"));
   CHECK(contains(plan.remote_select(3, "{4,5}"),
                  "AND (\"id\" = ANY ('{4,5}'::bigint[]) OR \"id\" IS NULL)"));
   CHECK(plan.remote_versions_select(3) ==
-        "SELECT \"id\", xmin::text::bigint FROM \"meter\" WHERE \"tenant_id\" = 3");
+        "SELECT \"id\", xmin FROM \"meter\" WHERE \"tenant_id\" = 3");
   CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
   CHECK(contains(plan.wanted_keys(), "st.local_xmin IS DISTINCT FROM m.xmin"));
 }
