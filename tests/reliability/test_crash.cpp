@@ -145,3 +145,70 @@ TEST_CASE("crash: SIGTERM and SIGINT at random moments roll back, log the interr
   std::cout << "signal trials: " << trials << " (" << rolled_back << " rolled back, " << committed
             << " finished first), worst time from signal to exit " << worst_exit << " s\n";
 }
+
+namespace {
+
+// Starts `args`, kills the process after `delay` seconds, waits until its backends are gone.
+ProcessResult kill_run_after(TestDatabases& db, const std::vector<std::string>& args, double delay) {
+  Child run = start_meter_sync(db, args);
+  sleep_seconds(delay);
+  run.signal(SIGKILL);
+  auto r = run.wait();
+  REQUIRE(wait_for_no_backends(db));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("crash: kill -9 during a first load into an empty table leaves it empty or complete") {
+  TestDatabases db;
+  add_remote_meters(db, 1, 1, 50000);
+  const std::string full = expected_checksum(db, 1, 1);
+  const auto first = db.meter_sync({"--quiet", "run"});
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(local_checksum(db) == full);
+  std::uniform_real_distribution<double> moment(0, 1.3 * first.seconds);
+  const int trials = env_count("METER_SYNC_CRASH_TRIALS", 40) / 5;
+  int complete = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    CAPTURE(trial);
+    db.local("TRUNCATE meter");  // as an operator forcing a reload would
+    const auto r = kill_run_after(db, {"--quiet", "run"}, moment(trial_random()));
+    const std::string state = local_checksum(db);
+    CHECK((state == "empty" || state == full));
+    if (state == full) ++complete;
+    else CHECK(r.exit_code != 0);
+  }
+  db.local("TRUNCATE meter");
+  REQUIRE(db.meter_sync({"--quiet", "run"}).exit_code == 0);
+  CHECK(local_checksum(db) == full);
+  CHECK(db.local_count("SELECT count(*) FROM meter_sync_log WHERE status = 'running'") == 0);
+  std::cout << "first-load crash trials: " << trials << " (" << complete << " complete, "
+            << trials - complete << " empty)\n";
+}
+
+TEST_CASE("crash: kill -9 during a sync of a few changed meters leaves the old or the new state") {
+  TestDatabases db;
+  add_remote_meters(db, 1, 1, 50000);
+  REQUIRE(db.meter_sync({"--quiet", "run"}).exit_code == 0);
+  db.remote("UPDATE meter SET notes = 'warm-up' WHERE id % 50 = 0");
+  const auto warm = db.meter_sync({"--log-level", "debug", "run"});
+  REQUIRE(warm.exit_code == 0);
+  std::cout << "a sync of 1000 changed meters out of 50000 takes " << warm.seconds << " s"
+            << (warm.err.find("incremental") != std::string::npos ? " (incremental fetch)" : "") << "\n";
+  std::uniform_real_distribution<double> moment(0, 1.3 * warm.seconds);
+  const int trials = env_count("METER_SYNC_CRASH_TRIALS", 40) / 5;
+  for (int trial = 0; trial < trials; ++trial) {
+    CAPTURE(trial);
+    db.remote("UPDATE meter SET notes = 'trial " + std::to_string(trial) + "', updated_at = now()"
+              " WHERE id % 50 = " + std::to_string(trial % 50));
+    const std::string old_state = local_checksum(db), new_state = expected_checksum(db, 1, 1);
+    const auto r = kill_run_after(db, {"--quiet", "run"}, moment(trial_random()));
+    const std::string state = local_checksum(db);
+    CHECK((state == old_state || state == new_state));
+    if (state == old_state) CHECK(r.exit_code != 0);
+  }
+  REQUIRE(db.meter_sync({"--quiet", "run"}).exit_code == 0);
+  CHECK(local_checksum(db) == expected_checksum(db, 1, 1));
+  CHECK(db.local_count("SELECT count(*) FROM meter_sync_log WHERE status = 'running'") == 0);
+}
