@@ -96,6 +96,9 @@ class SyncRun {
   // Everything between the lock and the commit: one local transaction, one remote snapshot.
   SyncOutcome sync() {
     pqxx::work tx = local_->guarded([&] { return pqxx::work(local_->conn(), "meter-sync"); });
+    // A deferred constraint would fail only at COMMIT, sinking the whole run: check each
+    // statement, so the batch splitting can find and skip the offending row.
+    local_->guarded([&] { tx.exec("SET CONSTRAINTS ALL IMMEDIATE"); });
     const auto local_columns = local_->guarded([&] {
       tenant_ = settings_.tenant_id ? *settings_.tenant_id : read_tenant_id(tx, local_->label());
       return table_columns(tx, spec_.table, local_->label());
@@ -113,7 +116,7 @@ class SyncRun {
     if (!remote_versions) plan.without_remote_versions();
     const bool state_usable = local_->guarded([&] {
       tx.exec(plan.create_work_tables());
-      return prepare_sync_state(tx, plan);
+      return prepare_sync_state(tx, plan, *tenant_);
     });
 
     std::optional<SyncOutcome> outcome;

@@ -22,13 +22,16 @@ ConnParams session_params(const ConnParams& params, const Settings& s) {
   return out;
 }
 
-std::string session_settings_sql(Side side, const Settings& s) {
+std::string session_settings_sql(Side side, const Settings& s, int server_version) {
   // Same TimeZone and DateStyle on both sides, so timestamps travel as text exactly. Sent
   // as SQL rather than in the startup packet's "options", which PgBouncer refuses.
   std::string sql = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
                     " SET statement_timeout = '" + std::to_string(s.statement_timeout_s) + "s';";
   if (side == Side::local)
     sql += " SET lock_timeout = '" + std::to_string(s.lock_timeout_s) + "s'; SET work_mem = '128MB';";
+  // PostgreSQL 14+: a backend whose client died (kill -9) stops its statement within a
+  // second and lets go of the advisory lock, instead of finishing the statement first.
+  if (server_version >= 140000) sql += " SET client_connection_check_interval = '1s';";
   return sql;
 }
 
@@ -43,7 +46,7 @@ Database::Database(Side side, const ConnParams& params, const Settings& settings
     // losing the advisory lock and temp tables: fail instead.
     conn_->inhibit_reactivation(true);
 #pragma GCC diagnostic pop
-    pqxx::nontransaction(*conn_).exec(session_settings_sql(side, settings));
+    pqxx::nontransaction(*conn_).exec(session_settings_sql(side, settings, conn_->server_version()));
   } catch (const pqxx::broken_connection& e) {
     throw Failure(ExitStatus::unavailable, label_ + ": cannot connect: " + one_line(e.what()));
   } catch (const pqxx::failure& e) {

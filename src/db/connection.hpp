@@ -56,6 +56,6 @@ class Database {
 ConnParams session_params(const ConnParams& params, const Settings& settings);
 
 // The SET statements every session starts with: UTC, ISO dates, timeouts.
-std::string session_settings_sql(Side side, const Settings& settings);
+std::string session_settings_sql(Side side, const Settings& settings, int server_version);
 
 }  // namespace meter_sync

@@ -29,9 +29,11 @@ TEST_CASE("session_params: defaults added, the user's values kept") {
 TEST_CASE("session_settings_sql: UTC, ISO dates and timeouts; lock timeout only locally") {
   Settings s;
   s.statement_timeout_s = 60;
-  const auto local = session_settings_sql(Side::local, s);
+  const auto local = session_settings_sql(Side::local, s, 150000);
   CHECK(local.find("SET TimeZone = 'UTC'; SET DateStyle = 'ISO';") == 0);
   CHECK(local.find("SET statement_timeout = '60s';") != std::string::npos);
   CHECK(local.find("SET lock_timeout = '30s';") != std::string::npos);
-  CHECK(session_settings_sql(Side::remote, s).find("lock_timeout") == std::string::npos);
+  CHECK(session_settings_sql(Side::remote, s, 150000).find("lock_timeout") == std::string::npos);
+  CHECK(local.find("client_connection_check_interval = '1s'") != std::string::npos);
+  CHECK(session_settings_sql(Side::local, s, 130000).find("client_connection_check_interval") == std::string::npos);
 }
