@@ -49,7 +49,7 @@ die() { log "error: $*"; exit 1; }
 
 # --- contenders -------------------------------------------------------------
 if [ -z "$CONTENDERS" ]; then
-  CONTENDERS="floor,fdw"
+  CONTENDERS="floor,copy-target,fdw"
   if [ -x "$BIN" ]; then
     CONTENDERS+=",meter-sync"
     "$BIN" run --help 2>&1 | grep -q -- '--full-fetch' && CONTENDERS+=",meter-sync-full"
@@ -62,14 +62,14 @@ fi
 IFS=, read -r -a CONTENDER_LIST <<<"$CONTENDERS"
 for c in "${CONTENDER_LIST[@]}"; do
   case $c in
-    floor|fdw) ;;
+    floor|copy-target|fdw) ;;
     meter-sync|meter-sync-full) [ -x "$BIN" ] || die "$BIN not found" ;;
-    *) die "unknown contender $c (floor, fdw, meter-sync, meter-sync-full)" ;;
+    *) die "unknown contender $c (floor, copy-target, fdw, meter-sync, meter-sync-full)" ;;
   esac
 done
 db_of() {
   case $1 in
-    floor) echo local_floor ;; fdw) echo local_fdw ;;
+    floor) echo local_floor ;; copy-target) echo local_target ;; fdw) echo local_fdw ;;
     meter-sync) echo local ;; meter-sync-full) echo local_full ;;
   esac
 }
@@ -230,6 +230,10 @@ run_contender() {  # contender -> exit status; meter-sync's figures in $WORK/tim
       PGAPPNAME=floor psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PROXY_PORT" -d remote \
         -c "\\copy (SELECT $COLS FROM meter WHERE tenant_id = $TENANT) TO STDOUT" |
         PGAPPNAME=floor psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy staging FROM STDIN" ;;
+    copy-target)  # what writing every row into the real (empty) target table costs
+      PGAPPNAME=copy-target psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PROXY_PORT" -d remote \
+        -c "\\copy (SELECT $COLS FROM meter WHERE tenant_id = $TENANT) TO STDOUT" |
+        PGAPPNAME=copy-target psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "\\copy meter ($COLS) FROM STDIN" ;;
     fdw)
       PGAPPNAME=fdw-job q "$db" -v tenant="$TENANT" -f "$HERE/fdw_job.sql" >/dev/null ;;
     meter-sync|meter-sync-full)
@@ -246,6 +250,7 @@ measure() {  # contender scenario rep
   local c=$1 s=$2 rep=$3 db tbl before after b0 b1 t0 t1 rc=0
   db=$(db_of "$c"); tbl=$(table_of "$c")
   [ "$c" != floor ] || q "$db" -f "$HERE/floor_staging.sql"
+  [ "$c" != copy-target ] || q "$db" -c "TRUNCATE meter"
   qv postgres -c CHECKPOINT
   before=$(settled_stats "$db" "$tbl"); b0=$(proxy_down)
   profile_begin "$c" "$s" "$rep"
@@ -334,7 +339,7 @@ for rep in $(seq "$RUNS"); do
   [ "$rep" != 1 ] || printf '3\t%s\t%s\t%s\n' "$added" "$changed" "$deactivated" >>"$EXPECT"
   for c in "${CONTENDER_LIST[@]}"; do measure "$c" 3 "$rep"; done
   if [ "$rep" = "$RUNS" ]; then
-    for c in "${CONTENDER_LIST[@]}"; do [ "$c" = floor ] || verify "$c"; done
+    for c in "${CONTENDER_LIST[@]}"; do [ "$c" = floor ] || [ "$c" = copy-target ] || verify "$c"; done
   fi
   q remote -v tenant="$TENANT" -f "$HERE/restore.sql"
 done
