@@ -32,7 +32,8 @@ LastRun to_last_run(const pqxx::row& r) {
 bool lock_is_held(pqxx::transaction_base& tx, std::int64_t lock_key) {
   // A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits),
   // objsubid 1. Probing with pg_try_advisory_lock would take the lock: never do that here.
-  const std::string key = std::to_string(lock_key);
+  // quoted: in -9223372036854775808::bigint the cast binds before the minus and overflows
+  const std::string key = "'" + std::to_string(lock_key) + "'";
   return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
                   " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                   " AND classid = ((" + key + "::bigint >> 32) & 4294967295)::oid"
