@@ -81,7 +81,10 @@ std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& k
                     quote_ident(spec_.table) + " WHERE " + quote_ident(spec_.tenant_column) +
                     " = " + std::to_string(tenant_id);
   if (!keys.empty())  // single-column keys only (checked by the caller)
-    sql += " AND (" + key_list() + " = ANY (" + sql_literal(keys) + "::bigint[]) OR " + key_list() + " IS NULL)";
+    // The array has the key's own type: a cross-type ANY (integer = bigint[]) cannot be
+    // hashed and searches the whole array for every row.
+    sql += " AND (" + key_list() + " = ANY (" + sql_literal(keys) + "::" + staged_.at(spec_.key[0]) +
+           "[]) OR " + key_list() + " IS NULL)";
   return sql;
 }
 

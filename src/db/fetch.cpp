@@ -53,7 +53,10 @@ std::string wanted_key_array(pqxx::transaction_base& tx) {
   std::string keys = "{";
   pqxx::stream_from wanted(tx, "(SELECT * FROM pg_temp.meter_sync_wanted)");
   std::string line;
-  while (wanted.get_raw_line(line)) keys += (keys.size() > 1 ? "," : "") + line;
+  while (wanted.get_raw_line(line)) {
+    if (!line.empty() && line.back() == '\n') line.pop_back();  // raw lines keep their newline
+    keys += (keys.size() > 1 ? "," : "") + line;
+  }
   wanted.complete();
   return keys + "}";
 }

@@ -75,7 +75,7 @@ TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows withou
   CHECK(contains(plan.remote_select(3), ", xmin FROM \"meter\" WHERE \"tenant_id\" = 3"));
   CHECK_FALSE(contains(plan.remote_select(3), "ANY"));
   CHECK(contains(plan.remote_select(3, "{4,5}"),
-                 "AND (\"id\" = ANY ('{4,5}'::bigint[]) OR \"id\" IS NULL)"));
+                 "AND (\"id\" = ANY ('{4,5}'::integer[]) OR \"id\" IS NULL)"));
   CHECK(plan.remote_versions_select(3) ==
         "SELECT \"id\", xmin FROM \"meter\" WHERE \"tenant_id\" = 3");
   CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
