@@ -74,7 +74,8 @@ std::string SyncPlan::signature() const {
   return text;
 }
 
-std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& keys) const {
+std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& keys,
+                                   bool null_keys) const {
   std::vector<std::string> cols;
   for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
   std::string sql = "SELECT " + join(cols, ", ") + ", " + remote_version() + " FROM " +
@@ -84,7 +85,7 @@ std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& k
     // The array has the key's own type: a cross-type ANY (integer = bigint[]) cannot be
     // hashed and searches the whole array for every row.
     sql += " AND (" + key_list() + " = ANY (" + sql_literal(keys) + "::" + staged_.at(spec_.key[0]) +
-           "[]) OR " + key_list() + " IS NULL)";
+           "[])" + (null_keys ? " OR " + key_list() + " IS NULL)" : ")");
   return sql;
 }
 

@@ -42,8 +42,9 @@ class SyncPlan {
   std::string signature() const;
 
   // All of the tenant's rows, or (with `keys`, a non-empty "{1,2,3}" array literal) only
-  // those keys plus rows without a key; the remote xmin comes last, as meter_sync_xmin.
-  std::string remote_select(std::int64_t tenant_id, const std::string& keys = "") const;
+  // those keys, plus rows without a key if `null_keys`; the remote xmin comes last.
+  std::string remote_select(std::int64_t tenant_id, const std::string& keys = "",
+                            bool null_keys = true) const;
   std::string remote_versions_select(std::int64_t tenant_id) const;
   // First sync into an empty local table: the rows that pass every rule (without xmin),
   // COPYed straight into `local_copy_target()`, and the rule breakers as (key, reason).

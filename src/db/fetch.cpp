@@ -48,16 +48,15 @@ std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_t
 
 namespace {
 
-// The wanted keys as a PostgreSQL array literal "{1,2,3}", streamed (not a whole result).
-std::string wanted_key_array(pqxx::transaction_base& tx) {
+// Keys per fetch-by-key query: bounds the memory of the key list however many changed.
+constexpr std::int64_t keys_per_fetch = 10000;
+
+// Wanted keys number first..first+keys_per_fetch-1 as an array literal "{1,2,3}".
+std::string wanted_key_chunk(pqxx::transaction_base& tx, const SyncPlan& plan, std::int64_t first) {
   std::string keys = "{";
-  pqxx::stream_from wanted(tx, "(SELECT * FROM pg_temp.meter_sync_wanted)");
-  std::string line;
-  while (wanted.get_raw_line(line)) {
-    if (!line.empty() && line.back() == '\n') line.pop_back();  // raw lines keep their newline
-    keys += (keys.size() > 1 ? "," : "") + line;
-  }
-  wanted.complete();
+  for (const auto& row : tx.exec("SELECT " + plan.key_columns() + " FROM pg_temp.meter_sync_wanted WHERE n >= " +
+                                 std::to_string(first) + " AND n < " + std::to_string(first + keys_per_fetch)))
+    keys += (keys.size() > 1 ? "," : "") + row[0].as<std::string>();
   return keys + "}";
 }
 
@@ -68,7 +67,6 @@ FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Da
                          std::int64_t tenant_id, bool try_incremental,
                          const std::atomic<int>& stop) {
   FetchResult result;
-  std::string keys;  // empty: all rows
   if (try_incremental) {
     result.remote_rows = copy_remote_rows(remote, remote_tx, local, local_tx,
                                           plan.remote_versions_select(tenant_id),
@@ -76,15 +74,25 @@ FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Da
     const auto wanted = local.guarded([&] {
       local_tx.exec("ANALYZE " + std::string(SyncPlan::remote_keys));
       return static_cast<std::int64_t>(
-          local_tx.exec("CREATE TEMP TABLE meter_sync_wanted ON COMMIT DROP AS " + plan.wanted_keys())
+          local_tx.exec("CREATE TEMP TABLE meter_sync_wanted ON COMMIT DROP AS SELECT row_number() OVER () AS n, w.* FROM (" +
+                        plan.wanted_keys() + ") w")
               .affected_rows());
     });
     result.incremental = wanted * 100 <= result.remote_rows * max_wanted_percent;
-    if (result.incremental) keys = local.guarded([&] { return wanted_key_array(local_tx); });
+    if (result.incremental) {
+      // Chunks of keys; rows without a key (invalid, but to be reported) come with the first.
+      for (std::int64_t first = 1; stop.load() == 0 && (first == 1 || first <= wanted); first += keys_per_fetch) {
+        const std::string keys = local.guarded([&] { return wanted_key_chunk(local_tx, plan, first); });
+        result.fetched_rows += copy_remote_rows(remote, remote_tx, local, local_tx,
+                                                plan.remote_select(tenant_id, keys, first == 1),
+                                                SyncPlan::staging, stop);
+      }
+      return result;
+    }
   }
   if (stop.load() == 0)
     result.fetched_rows = copy_remote_rows(remote, remote_tx, local, local_tx,
-                                           plan.remote_select(tenant_id, keys), SyncPlan::staging, stop);
+                                           plan.remote_select(tenant_id), SyncPlan::staging, stop);
   return result;
 }
 

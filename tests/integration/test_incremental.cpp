@@ -143,3 +143,18 @@ TEST_CASE("initial load: straight into the empty table, rule breakers skipped, r
     CHECK(db.local_count("SELECT count(*) FROM meter") == 0);
   }
 }
+
+TEST_CASE("incremental: many changed rows are fetched in several chunks of keys") {
+  TestDatabases db;
+  db.remote("INSERT INTO meter (id, tenant_id, name, type, status, port, register_map, active)"
+            " SELECT g, 1, 'm' || g, 't', 's', 1, '{\"a\": 1}', true FROM generate_series(1, 44000) g");
+  REQUIRE(sync(db).result["inserted"] == 44000);
+  db.remote("UPDATE meter SET name = name || '!' WHERE id % 4 = 0 AND id <= 42000");  // 10500: two chunks
+  db.remote("INSERT INTO meter (id, tenant_id, name, type, status) VALUES (50000, 1, 'new', 't', 's')");
+  const auto r = sync(db);
+  CHECK(r.fetch == "incremental");
+  CHECK(r.fetched_rows == 10501);
+  CHECK(r.result["updated"] == 10500);
+  CHECK(r.result["inserted"] == 1);
+  CHECK(db.local_count("SELECT count(*) FROM meter WHERE name LIKE '%!'") == 10500);
+}

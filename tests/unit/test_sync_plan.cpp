@@ -76,6 +76,7 @@ TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows withou
   CHECK_FALSE(contains(plan.remote_select(3), "ANY"));
   CHECK(contains(plan.remote_select(3, "{4,5}"),
                  "AND (\"id\" = ANY ('{4,5}'::integer[]) OR \"id\" IS NULL)"));
+  CHECK(contains(plan.remote_select(3, "{4,5}", false), "AND (\"id\" = ANY ('{4,5}'::integer[]))"));
   CHECK(plan.remote_versions_select(3) ==
         "SELECT \"id\", xmin FROM \"meter\" WHERE \"tenant_id\" = 3");
   CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
