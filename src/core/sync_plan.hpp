@@ -3,16 +3,18 @@
 // the column types found on each side. Pure text generation; db/ executes it.
 //
 //   remote  --COPY (remote_select)-->  staging (temp table, remote column types + xmin)
+//   reject_invalid:     rows breaking a rule or sharing a key move to the skipped table
+//   deactivate_missing: active local rows whose key is not among the valid remote keys
+//   update_changed:     local rows whose copied fields differ (IS DISTINCT FROM) take the remote values
+//   insert_missing:     staged rows with no local row are inserted
+// update/insert accept a row filter (a ctid range of staging) so that a batch the local
+// table rejects can be split until the offending rows are found.
+//
 // Change detection: the remote row's xmin changes with every update, the local row's xmin
 // with every local write. meter_sync_state remembers both for each synced row, so a rerun
 // first fetches only (key, xmin) of every remote row (remote_versions_select) and then the
 // full rows of the keys whose versions differ (wanted_keys); --full-fetch skips that.
-//   reject_invalid:   rows breaking a rule or sharing a key move to the skipped table
-//   update_changed:   local rows whose copied fields differ (IS DISTINCT FROM) take the remote values
-//   insert_missing:   staged rows with no local row are inserted
-//   deactivate_missing: active local rows with no staged row get active = false
-// update/insert accept a row filter (a ctid range of staging) so that a batch the local
-// table rejects can be split until the offending rows are found.
+// A first sync into an empty table COPYs the valid rows straight in (remote_valid_select).
 #include <cstdint>
 #include <map>
 #include <string>
