@@ -89,9 +89,7 @@ class SyncRun {
     });
   }
 
-  void check_stop() const {
-    if (received_signal().load() != 0) throw Failure(ExitStatus::failure, "interrupted");
-  }
+  void check_stop() const { throw_if_stopped(&received_signal()); }
 
   // Everything between the lock and the commit: one local transaction, one remote snapshot.
   SyncOutcome sync() {

@@ -57,10 +57,7 @@ class Applier {
     }
   }
 
-  void check_stop() const {
-    if (options_.stop && options_.stop->load() != 0)
-      throw Failure(ExitStatus::failure, "interrupted");  // the caller reports the signal
-  }
+  void check_stop() const { throw_if_stopped(options_.stop); }
 
   SyncCounts counts;
 
@@ -80,6 +77,10 @@ std::vector<std::int64_t> planned_ids(pqxx::transaction_base& tx, const std::str
 }
 
 }  // namespace
+
+void throw_if_stopped(const std::atomic<int>* stop) {
+  if (stop && stop->load() != 0) throw Failure(ExitStatus::failure, "interrupted");
+}
 
 SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
                          const ApplyOptions& options) {

@@ -21,6 +21,10 @@ struct ApplyOptions {
   const std::atomic<int>* stop = nullptr;  // signal number once SIGINT/SIGTERM arrived
 };
 
+// Throws Failure(failure, "interrupted") once `stop` holds a signal; the caller turns it
+// into the signal's exit status after rolling back.
+void throw_if_stopped(const std::atomic<int>* stop);
+
 // Throws Failure(data) when the guard refuses; counts and skipped rows otherwise.
 SyncOutcome apply_staged(pqxx::dbtransaction& tx, const SyncPlan& plan,
                          const ApplyOptions& options);
