@@ -33,6 +33,7 @@ struct CommandLine {
   bool quiet = false;
   RunOptions run;
   bool status_json = false;
+  std::optional<std::string> status_max_age;
 };
 
 // Env file: --env-file must be readable; the default is read only when it exists.
@@ -97,6 +98,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400));
   app.add_option("--lock-timeout", cl.flags.lock_timeout, "Seconds to wait for a row or table lock (default 30)")
       ->check(CLI::Range(0, 86400));
+  app.add_option("--remote-table", cl.flags.remote_table,
+                 "Remote table or view to read, optionally schema-qualified (default meter)");
+  app.add_option("--metrics-file", cl.flags.metrics_file,
+                 "Rewrite this Prometheus textfile after every run (node_exporter textfile collector)");
 
   auto* run = app.add_subcommand("run", "Sync the tenant's meters from the remote database now");
   run->add_flag("--dry-run", cl.run.dry_run, "Show what would change; change nothing, log nothing");
@@ -109,9 +114,15 @@ int main(int argc, char** argv) {
   run->add_option("--tenant-id", cl.flags.tenant_id, "Tenant to sync (default: the local tenant table's row)");
   run->add_flag("--full-fetch", cl.run.full_fetch,
                 "Fetch and compare every remote row, not only those whose version changed");
+  run->add_option("--full-compare-every", cl.flags.full_compare_every,
+                  "Compare every row when the last full comparison is older than this (default 24h; 0 = never)")
+      ->check([](const std::string& v) { return parse_duration(v) ? std::string() : "not a duration: " + v; });
 
   auto* status = app.add_subcommand("status", "Show the last sync and the meter count");
   status->add_flag("--json", cl.status_json, "Print one JSON object on stdout");
+  status->add_option("--max-age", cl.status_max_age,
+                     "Health check: exit 1 unless a sync succeeded within this duration (30m, 2h, 1d)")
+      ->check([](const std::string& v) { return parse_duration(v) ? std::string() : "not a duration: " + v; });
 
   try {
     app.parse(argc, argv);
@@ -145,7 +156,10 @@ int main(int argc, char** argv) {
 
   cl.run.quiet = cl.quiet || settings.log_level == "warn" || settings.log_level == "error" || settings.log_level == "off";
   if (run->parsed()) return run_command(settings, cl.run);
-  return status_command(settings, cl.status_json);
+  StatusOptions status_options;
+  status_options.json = cl.status_json;
+  if (cl.status_max_age) status_options.max_age_s = parse_duration(*cl.status_max_age);
+  return status_command(settings, status_options);
 }
 
 }  // namespace meter_sync::app

@@ -20,7 +20,8 @@ int report_failure(const Failure& failure, bool json) {
 
 }  // namespace
 
-int status_command(const Settings& settings, bool json) {
+int status_command(const Settings& settings, const StatusOptions& options) {
+  const bool json = options.json;
   try {
     Database local(Side::local, settings.local_db, settings);
     const StatusInfo status = read_status(local, meter_table(), settings.lock_key);

@@ -89,7 +89,46 @@ std::string pick_choice(const std::optional<std::string>& flag, const Sources& s
   throw config_error("invalid " + f->origin + ": '" + f->value + "', expected " + list);
 }
 
+std::int64_t pick_duration(const std::optional<std::string>& flag, const std::string& flag_name,
+                           const Sources& sources, const std::string& name, std::int64_t fallback) {
+  std::optional<Found> f;
+  if (flag) f = Found{*flag, flag_name};
+  else f = sources.lookup(name);
+  if (!f) return fallback;
+  if (auto seconds = parse_duration(f->value)) return *seconds;
+  throw config_error("invalid " + f->origin + ": '" + f->value +
+                     "' is not a duration (seconds, or a number with s, m, h or d)");
+}
+
+std::optional<std::string> pick_text(const std::optional<std::string>& flag, const Sources& sources,
+                                     const std::string& name) {
+  if (flag) return flag;
+  if (auto f = sources.lookup(name); f && !f->value.empty()) return f->value;
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::int64_t> parse_duration(const std::string& text) {
+  std::int64_t value = 0;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr == begin || value < 0) return std::nullopt;
+  std::int64_t unit = 1;
+  if (ptr != end) {
+    if (ptr + 1 != end) return std::nullopt;
+    switch (*ptr) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: return std::nullopt;
+    }
+  }
+  if (value > INT64_MAX / unit) return std::nullopt;
+  return value * unit;
+}
 
 Settings resolve_settings(const FlagValues& flags, const Environment& env, const EnvFile& file) {
   const Sources sources(env, file);
@@ -118,6 +157,10 @@ Settings resolve_settings(const FlagValues& flags, const Environment& env, const
       pick_integer(flags.statement_timeout, sources, "METER_SYNC_STATEMENT_TIMEOUT", 600, 0, 86400);
   s.lock_timeout_s =
       pick_integer(flags.lock_timeout, sources, "METER_SYNC_LOCK_TIMEOUT", 30, 0, 86400);
+  s.remote_table = pick_text(flags.remote_table, sources, "METER_SYNC_REMOTE_TABLE").value_or("meter");
+  s.full_compare_every_s = pick_duration(flags.full_compare_every, "--full-compare-every", sources,
+                                         "METER_SYNC_FULL_COMPARE_EVERY", 86400);
+  s.metrics_file = pick_text(flags.metrics_file, sources, "METER_SYNC_METRICS_FILE");
   return s;
 }
 

@@ -19,7 +19,8 @@ enum class LogFormat { text, json };
 
 // What the command line gave (unset = not given).
 struct FlagValues {
-  std::optional<std::string> local_db, remote_db, log_level, log_format;
+  std::optional<std::string> local_db, remote_db, log_level, log_format, remote_table, metrics_file,
+      full_compare_every;
   std::optional<std::int64_t> lock_key, tenant_id;
   std::optional<int> max_deactivate_percent, connect_timeout, statement_timeout, lock_timeout;
 };
@@ -35,7 +36,13 @@ struct Settings {
   int connect_timeout_s = 10;
   int statement_timeout_s = 600;
   int lock_timeout_s = 30;
+  std::string remote_table = "meter";          // table or view, optionally schema-qualified
+  std::int64_t full_compare_every_s = 86400;   // 0 = never
+  std::optional<std::string> metrics_file;     // Prometheus textfile, rewritten after each run
 };
+
+// "90", "90s", "30m", "2h", "1d" -> seconds; nullopt if not such a duration.
+std::optional<std::int64_t> parse_duration(const std::string& text);
 
 constexpr const char* default_env_file = "/etc/meter-sync/meter-sync.env";
 
