@@ -75,7 +75,8 @@ std::string remote_sql(const Edit& e) {
 
 std::string local_sql(const Edit& e) {
   using K = Edit::Kind;
-  const std::string where = " WHERE id = " + std::to_string(e.target) + ";";
+  // quoted: the local id may be varchar
+  const std::string where = " WHERE id = '" + std::to_string(e.target) + "';";
   switch (e.kind) {
     case K::local_change:
       return "UPDATE meter SET (" + column_names() + ") = " + sql_values(e.local) + where;

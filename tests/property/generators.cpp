@@ -150,8 +150,12 @@ std::vector<std::int32_t> other_tenants(std::int32_t tenant) {
   return others;
 }
 
-void maybe_break(Meter& m) {
-  switch (*pick_weighted<int>({{45, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {2, 6}})) {
+void maybe_break(Meter& m, bool often) {
+  if (*pick_weighted<bool>({{often ? 5u : 45u, false}, {7, true}})) force_break(m);
+}
+
+void force_break(Meter& m) {
+  switch (*pick_weighted<int>({{1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {2, 6}})) {
     case 1:
       m.name = std::nullopt;
       break;
@@ -296,14 +300,14 @@ struct IdRows {
   std::vector<RemoteRow> remote;
 };
 
-Gen<IdRows> gen_id_rows(std::int32_t tenant) {
-  return gen::exec([tenant] {
+Gen<IdRows> gen_id_rows(std::int32_t tenant, bool break_often) {
+  return gen::exec([tenant, break_often] {
     IdRows rows;
     rows.id = *gen_id();
     const Meter m = *gen_meter(rows.id);
     auto& local = rows.local;
     const auto remote = [&](std::int32_t t, Meter r) {
-      maybe_break(r);
+      maybe_break(r, break_often && t == tenant);
       rows.remote.push_back({t, std::move(r)});
     };
     const Kind kind = *pick_weighted<Kind>({{3, Kind::remote_only},
@@ -385,7 +389,7 @@ Gen<World> gen_world(WorldOptions options) {
     const auto n = static_cast<std::size_t>(*gen::resize(100, gen::inRange(0, options.max_ids + 1)));
     std::set<std::int32_t> used;
     for (const auto& ids :
-         *gen::container<std::vector<std::optional<IdRows>>>(n, slot(gen_id_rows(w.tenant), 1, 6))) {
+         *gen::container<std::vector<std::optional<IdRows>>>(n, slot(gen_id_rows(w.tenant, options.break_often), 1, 6))) {
       if (!ids || !used.insert(ids->id).second) continue;
       w.local.insert(w.local.end(), ids->local.begin(), ids->local.end());
       w.remote.insert(w.remote.end(), ids->remote.begin(), ids->remote.end());

@@ -23,6 +23,7 @@ rc::Gen<Meter> gen_changed(const Meter& m);
 struct WorldOptions {
   int max_ids = 10;     // ids in play (each: local only, remote only, both, duplicated, ...)
   int max_padding = 0;  // extra identical active meters on both sides (lets the guard trip)
+  bool break_often = false;  // most remote rows of the tenant broken (skipped)
 };
 
 // Tenants 1, 2 and 2147483647 (and others) on the remote; invalid remote rows (null id,
@@ -33,6 +34,7 @@ rc::Gen<std::int32_t> gen_id();  // a small pool (overlaps), 0, negatives, INT32
 std::vector<std::int32_t> other_tenants(std::int32_t tenant);  // remote tenants besides `tenant`
 // Sometimes makes a remote row invalid (null/empty name, null type/status, bad port, JSON
 // jsonb rejects): the model must skip it, and deactivate its meter.
-void maybe_break(Meter& m);
+void maybe_break(Meter& m, bool often = false);
+void force_break(Meter& m);  // always one of those
 
 }  // namespace meter_props

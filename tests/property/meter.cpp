@@ -4,6 +4,8 @@
 #include <ostream>
 #include <set>
 
+#include "support/test_db.hpp"
+
 namespace meter_props {
 namespace {
 
@@ -131,13 +133,7 @@ std::string RegisterMap::text() const {
   return out;
 }
 
-const std::vector<std::string>& columns() {
-  static const std::vector<std::string> cols = {
-      "id",         "name",      "type",     "serial_number", "installation_date", "device_id", "location_id",
-      "ip",         "port",      "protocol", "status",        "register_map",      "notes",     "active",
-      "created_at", "updated_at"};
-  return cols;
-}
+const std::vector<std::string>& columns() { return testing_support::meter_columns(); }
 
 std::vector<std::string> field_texts(const Meter& m) {
   return {text_of(m.id),

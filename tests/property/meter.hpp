@@ -55,7 +55,7 @@ struct World {
   std::vector<RemoteRow> remote;
 };
 
-// The copied columns, in the contract's order (the remote adds tenant_id).
+// The copied columns, in the contract's order (the remote adds tenant_id): testing_support::meter_columns().
 const std::vector<std::string>& columns();
 
 // Each copied column as display text: NULL, or a JSON literal (strings quoted and escaped,

@@ -1,5 +1,6 @@
 #include "property/model.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace meter_props {
@@ -33,6 +34,14 @@ Table as_table(const std::vector<Meter>& rows) {
 
 Expected model_run(const Table& local, const std::vector<RemoteRow>& remote, std::int32_t tenant,
                    int max_percent) {
+  ModelOptions options;
+  options.max_percent = max_percent;
+  return model_run(local, remote, tenant, options);
+}
+
+Expected model_run(const Table& local, const std::vector<RemoteRow>& remote, std::int32_t tenant,
+                   const ModelOptions& options) {
+  const int max_percent = options.max_percent;
   Expected e;
   e.local = local;
   for (const auto& [id, m] : local) e.active_before += m.active == true;
@@ -48,11 +57,15 @@ Expected model_run(const Table& local, const std::vector<RemoteRow>& remote, std
   Table valid;
   for (const auto& m : rows) {
     const std::string reason = invalid_reason(m, id_uses);
-    if (reason.empty())
+    if (reason.empty()) {
       valid[*m.id] = m;
-    else
+    } else {
       e.skipped.push_back({m.id, reason});
+      if (m.id && local.count(*m.id)) e.left_alone_ids.push_back(*m.id);
+    }
   }
+  std::sort(e.left_alone_ids.begin(), e.left_alone_ids.end());  // a duplicated id: once
+  e.left_alone_ids.erase(std::unique(e.left_alone_ids.begin(), e.left_alone_ids.end()), e.left_alone_ids.end());
   e.counts.skipped = static_cast<std::int64_t>(e.skipped.size());
 
   for (const auto& [id, m] : valid) {
@@ -65,10 +78,13 @@ Expected model_run(const Table& local, const std::vector<RemoteRow>& remote, std
       it->second = m;
     } else {
       e.kept_ids.push_back(id);
+      const auto& l = it->second.register_map;
+      if (options.local_json_text && l && m.register_map && l->text() != m.register_map->text())
+        e.respelled_ids.push_back(id);
     }
   }
   for (auto& [id, m] : e.local) {
-    if (valid.count(id)) continue;
+    if (id_uses.count(id)) continue;  // valid, or skipped: left alone
     e.absent_ids.push_back(id);
     if (m.active == true) {
       e.deleted_ids.push_back(id);

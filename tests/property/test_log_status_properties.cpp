@@ -1,5 +1,6 @@
 // P4 (the log row), P6 (status reflects the last finished run, failures included) and
 // P7 (meter_count is the number of active local meters).
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <regex>
 
@@ -34,25 +35,28 @@ void require_skipped_details(const LogRow& row, const Expected& e) {
 TEST_CASE("P4: every run leaves one meter_sync_log row with the model's counts") {
   PropertyDb db;
   check_property("P4 sync operations are logged", [&] {
-    const World w = *gen_world();
+    const Scenario s = *gen_scenario();
     const auto trigger = *pick<std::string>({"", "manual", "scheduled"});
     const bool drop_log = *pick_weighted<bool>({{3, false}, {1, true}});
-    const Expected e = model_run(as_table(w.local), w.remote, w.tenant);
-    classify(e);
-    db.load(w, drop_log);
-    const auto r =
-        db.run(trigger.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--trigger", trigger});
+    const Prepared p = db.prepare(s, drop_log);
+    const auto logs_before = db.log_rows().size();
+    const Expected e = model_run(p.local, p.remote, p.tenant, p.model());
+    auto args = p.run_args;
+    if (!trigger.empty()) args.insert(args.end(), {"--trigger", trigger});
+    const auto r = db.run(args);
+    classify(p, db);
     PROP_REQUIRE(r.exit_code == e.exit_code, r.describe());
     const auto rows = db.log_rows();
-    PROP_REQUIRE(rows.size() == 1, rows.size() << " log rows\n" << r.describe());
-    const LogRow& row = rows[0];
+    PROP_REQUIRE(rows.size() == logs_before + 1,
+                 rows.size() << " log rows, " << logs_before << " before the run\n" << r.describe());
+    const LogRow& row = rows.back();
     PROP_REQUIRE(row.status == "succeeded" && row.success == true && !row.error,
                  row.status << " " << row.error.value_or("(no error)"));
     PROP_REQUIRE(row.trigger == (trigger.empty() ? "manual" : trigger), row.trigger);
-    PROP_REQUIRE(row.tenant_id == w.tenant, row.tenant_id.value_or(-1));
+    PROP_REQUIRE(row.tenant_id == p.tenant, row.tenant_id.value_or(-1));
     PROP_REQUIRE(row.finished_after_start, "finished_at missing or before started_at");
     const auto& c = row.counts;
-    PROP_REQUIRE(c.inserted == e.counts.inserted && c.updated == e.counts.updated &&
+    PROP_REQUIRE(c.inserted == e.counts.inserted && updated_count_fits(c.updated, e) &&
                      c.deleted == e.counts.deleted && c.skipped == e.counts.skipped,
                  "log counts " << c.inserted << "/" << c.updated << "/" << c.deleted << "/" << c.skipped
                                << ", model " << e.counts.inserted << " " << show_ids(e.inserted_ids) << " / "
@@ -131,7 +135,9 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
     WorldOptions options;
     options.max_padding = 12;  // enough active meters for the guard to refuse
     options.max_ids = 8;
-    const World w = *gen_world(options);
+    Scenario scenario = *gen_scenario(options);
+    scenario.variant.compare = Variant::Compare::single;  // status starts with no run
+    scenario.between.clear();
     const auto steps = *rc::gen::container<std::vector<Step>>(
         static_cast<std::size_t>(*rc::gen::inRange(1, 4)), pick_weighted<Step>({{5, Step::sync},
                                                                                 {2, Step::guard},
@@ -141,8 +147,9 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
                                                                                 {1, Step::remote_column_gone},
                                                                                 {1, Step::tenant_ambiguous},
                                                                                 {1, Step::tenant_missing}}));
-    db.load(w, *rc::gen::arbitrary<bool>());
-    Table model = as_table(w.local);
+    const Prepared p = db.prepare(scenario, *rc::gen::arbitrary<bool>());
+    classify(p.variant);
+    Table model = p.local;
     std::optional<LastRun> last;
     require_status(db.status(), last, false, "(none)");
     std::size_t logged = 0;
@@ -169,12 +176,12 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
       };
       switch (step) {
         case Step::sync: {
-          succeeded(db.run(), model_run(model, w.remote, w.tenant));
+          succeeded(db.run(), model_run(model, p.remote, p.tenant, p.model()));
           break;
         }
         case Step::guard: {  // a tenant without remote meters: every active meter would go
           const int percent = *rc::gen::inRange(0, 101);
-          const Expected e = model_run(model, w.remote, 999, percent);
+          const Expected e = model_run(model, p.remote, 999, p.model(percent));
           const auto r = db.run({"--tenant-id", "999", "--max-deactivate-percent", std::to_string(percent)});
           if (e.refused)
             failed(r, 65,
@@ -185,17 +192,25 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
           break;
         }
         case Step::dry_run: {
-          const Expected e = model_run(model, w.remote, w.tenant);
+          const Expected e = model_run(model, p.remote, p.tenant, p.model());
           const auto r = db.run({"--dry-run"});
           PROP_REQUIRE(r.exit_code == e.exit_code, r.describe());
           require_run_counts(r, e);
           for (const auto& [key, ids] :
                {std::pair<const char*, const std::vector<std::int32_t>&>{"inserted_ids", e.inserted_ids},
                 {"updated_ids", e.updated_ids},
-                {"deleted_ids", e.deleted_ids}})
-            PROP_REQUIRE(r.json["result"][key] == nlohmann::json(ids), "dry run " << key << ": model "
-                                                                                  << show_ids(ids) << "\n"
-                                                                                  << r.describe());
+                {"deleted_ids", e.deleted_ids}}) {
+            auto reported = r.json["result"].value(key, nlohmann::json::array());
+            if (std::string(key) == "updated_ids")  // a local json spelled otherwise may count
+              reported.erase(std::remove_if(reported.begin(), reported.end(),
+                                            [&](const nlohmann::json& id) {
+                                              return std::count(e.respelled_ids.begin(), e.respelled_ids.end(),
+                                                                id.get<std::int32_t>()) > 0;
+                                            }),
+                             reported.end());
+            PROP_REQUIRE(reported == nlohmann::json(ids), "dry run " << key << ": model " << show_ids(ids) << "\n"
+                                                                     << r.describe());
+          }
           require_same_table(before, db.read_local(), "a dry run");
           break;
         }
@@ -223,7 +238,7 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
           break;
         }
         case Step::tenant_ambiguous: {  // load() of the next case resets the tenant table
-          db.db().local("INSERT INTO tenant VALUES (" + std::to_string(w.tenant == 1 ? 2 : 1) +
+          db.db().local("INSERT INTO tenant VALUES (" + std::to_string(p.tenant == 1 ? 2 : 1) +
                         ", 'second')");
           failed(db.run(), 78, "more than one row");
           db.db().local("DELETE FROM tenant WHERE name = 'second'");
@@ -232,7 +247,7 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
         case Step::tenant_missing:
           db.db().local("DELETE FROM tenant");
           failed(db.run(), 78, "no row");
-          db.db().local("INSERT INTO tenant VALUES (" + std::to_string(w.tenant) + ", 'tenant')");
+          db.db().local("INSERT INTO tenant VALUES (" + std::to_string(p.tenant) + ", 'tenant')");
           break;
       }
       PROP_REQUIRE(db.log_rows().size() == logged, "after " << step_name(step) << ": " << db.log_rows().size()
@@ -245,9 +260,8 @@ TEST_CASE("P6: status reflects the last finished run, successful or failed") {
 TEST_CASE("P7: meter_count is the number of active local meters, before and after a run") {
   PropertyDb db;
   check_property("P7 meter count is accurate", [&] {
-    const World w = *gen_world();
-    const Expected e = model_run(as_table(w.local), w.remote, w.tenant);
-    db.load(w, *rc::gen::arbitrary<bool>());
+    const Prepared p = db.prepare(*gen_scenario(), *rc::gen::arbitrary<bool>());
+    const Expected e = model_run(p.local, p.remote, p.tenant, p.model());
     const auto active_in_db = [&] {
       return db.db().local_count("SELECT count(*) FROM meter WHERE active IS TRUE");
     };
@@ -255,7 +269,8 @@ TEST_CASE("P7: meter_count is the number of active local meters, before and afte
     const auto before = db.status();
     PROP_REQUIRE(before["meter_count"] == e.active_before && active_in_db() == e.active_before,
                  "before the run: status " << before.dump() << ", model " << e.active_before);
-    const auto r = db.run();
+    const auto r = db.run(p.run_args);
+    classify(p, db);
     PROP_REQUIRE(r.exit_code == e.exit_code, r.describe());
     const auto after = db.status();
     PROP_REQUIRE(after["meter_count"] == active_in_db() && after["meter_count"] == e.active_after(),

@@ -19,6 +19,27 @@ std::string create_database(const std::string& prefix) {
   return name;
 }
 
+std::string meters_as_text_sql(const std::string& where) {
+  std::string sql = "SELECT concat_ws('|'";
+  for (const auto& c : meter_columns())
+    sql += ", coalesce(" + c + (c == "register_map" ? "::jsonb" : "") + "::text, 'NULL')";
+  return sql + ") FROM meter " + where + " ORDER BY id";
+}
+
+}  // namespace
+
+std::string cluster_conninfo() {
+  const char* v = std::getenv("METER_SYNC_TEST_PG");
+  return v ? v : "";
+}
+
+const std::vector<std::string>& meter_columns() {
+  static const std::vector<std::string> cols = {
+      "id", "name", "type", "serial_number", "installation_date", "device_id", "location_id", "ip",
+      "port", "protocol", "status", "register_map", "notes", "active", "created_at", "updated_at"};
+  return cols;
+}
+
 std::string meter_table_sql(const SchemaOptions& o, bool remote) {
   const auto& overrides = remote ? o.remote_types : o.local_types;
   auto col = [&](const std::string& name, const std::string& type, const std::string& extra = "") {
@@ -39,27 +60,6 @@ std::string meter_table_sql(const SchemaOptions& o, bool remote) {
   std::string sql = "CREATE TABLE meter (";
   for (size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + cols[i];
   return sql + ")";
-}
-
-std::string meters_as_text_sql(const std::string& where) {
-  std::string sql = "SELECT concat_ws('|'";
-  for (const auto& c : meter_columns())
-    sql += ", coalesce(" + c + (c == "register_map" ? "::jsonb" : "") + "::text, 'NULL')";
-  return sql + ") FROM meter " + where + " ORDER BY id";
-}
-
-}  // namespace
-
-std::string cluster_conninfo() {
-  const char* v = std::getenv("METER_SYNC_TEST_PG");
-  return v ? v : "";
-}
-
-const std::vector<std::string>& meter_columns() {
-  static const std::vector<std::string> cols = {
-      "id", "name", "type", "serial_number", "installation_date", "device_id", "location_id", "ip",
-      "port", "protocol", "status", "register_map", "notes", "active", "created_at", "updated_at"};
-  return cols;
 }
 
 TestDatabases::TestDatabases(const SchemaOptions& o)

@@ -31,6 +31,10 @@ struct SchemaOptions {
 // The copied columns, in the contract's order.
 const std::vector<std::string>& meter_columns();
 
+// CREATE TABLE meter in the variant `o` describes: the local table, or the remote one (which
+// adds tenant_id). Primary key on id, NOT NULL on name, type and status.
+std::string meter_table_sql(const SchemaOptions& o, bool remote);
+
 class TestDatabases {
  public:
   explicit TestDatabases(const SchemaOptions& options = {});
