@@ -57,9 +57,9 @@ Gen<Variant> gen_variant() {
     Variant v;
     v.remote_key = *pick_weighted<Variant::Key>(
         {{2, Variant::Key::none}, {2, Variant::Key::primary_key}, {1, Variant::Key::unique_index}});
-    v.local_empty = *pick_weighted<bool>({{2, false}, {1, true}});
+    v.local_empty = *pick_weighted<bool>({{1, false}, {1, true}});
     v.compare = *pick_weighted<Variant::Compare>(
-        {{2, Variant::Compare::single}, {2, Variant::Compare::incremental}, {1, Variant::Compare::full_fetch}});
+        {{3, Variant::Compare::single}, {2, Variant::Compare::incremental}, {1, Variant::Compare::full_fetch}});
     v.many_changes = v.compare != Variant::Compare::single && *gen::arbitrary<bool>();
     // each column keeps its default types in about half the cases
     // (METER_PROPS_TYPES=default: always, to tell type problems from others)
