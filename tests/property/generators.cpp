@@ -397,7 +397,7 @@ Gen<World> gen_world(WorldOptions options) {
     for (const auto& r :
          *gen::container<std::vector<std::optional<RemoteRow>>>(2, slot(gen_null_id_row(w.tenant), 5, 1)))
       if (r) w.remote.push_back(*r);
-    const int padding = *gen::inRange(0, options.max_padding + 1);
+    const int padding = *gen::resize(100, gen::inRange(0, options.max_padding + 1));  // at every size
     for (int i = 0; i < padding; ++i) {
       Meter m = *gen_meter(200000 + i);
       m.active = true;

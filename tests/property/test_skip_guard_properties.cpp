@@ -50,13 +50,13 @@ std::vector<Edit> guard_edits(const Scenario& s) {
   Table local;
   std::int32_t tenant = s.world.tenant;
   for (const auto& e : s.between) apply_edit(e, rows, local, tenant);
-  const int removed_share = *pick<int>({20, 50, 80, 100});
+  const int removed_share = *pick<int>({40, 80, 100});
   std::vector<Edit> edits;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (!rows[i] || rows[i]->tenant_id != tenant || rows[i]->meter.id.value_or(0) < 200000) continue;
     Edit e;
     e.target = static_cast<std::int32_t>(i);
-    const int roll = *rc::gen::inRange(0, 100);
+    const int roll = *rc::gen::resize(100, rc::gen::inRange(0, 100));
     if (roll < removed_share) {
       e.kind = Edit::Kind::remote_remove;
     } else if (roll % 3 == 0) {  // rejected: the meter must stay as it is, active
@@ -87,7 +87,7 @@ TEST_CASE("Guard: refuses exactly when deactivations exceed P % of the meters ac
   PropertyDb db;
   check_property("Guard compares with the meters active before the run", [&] {
     WorldOptions options;
-    options.max_padding = 30;
+    options.max_padding = 40;
     options.max_ids = 6;
     Scenario s = *gen_scenario(options);
     const auto edits = guard_edits(s);
