@@ -7,9 +7,12 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <pqxx/version>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
@@ -72,10 +75,38 @@ void hide_in_arguments(int argc, char** argv, const std::vector<std::string>& se
   }
 }
 
-}  // namespace
+// What the command line asks for, read from argv itself so that it holds even when the
+// command line does not parse: `--json` anywhere counts.
+struct Intent {
+  bool json = false;
+  std::string command;  // "run", "status" or "" (none recognised)
+};
 
-int main(int argc, char** argv) {
-  start_signal_watch();
+Intent read_intent(int argc, char** argv) {
+  Intent intent;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--json" || arg.rfind("--json=", 0) == 0) intent.json = true;
+    if (intent.command.empty() && (arg == "run" || arg == "status")) intent.command = arg;
+  }
+  return intent;
+}
+
+// The failure object of the command asked for: status keeps its "error" key.
+nlohmann::json failure_for(const Intent& intent, const std::string& message) {
+  return intent.command == "status" ? status_error_json(message) : failure_json(message);
+}
+
+// Reports a failure that happened outside the commands (command line, settings, a bug):
+// one line on stderr, and with --json the failure object on stdout.
+int fail(const Intent& intent, ExitStatus status, const std::string& message, bool log = true) {
+  const std::string clean = scrub(message);
+  if (log) spdlog::error("{}", clean);
+  if (intent.json) print_json(failure_for(intent, clean));
+  return to_int(status);
+}
+
+int run_main(int argc, char** argv, const Intent& intent) {
   CommandLine cl;
   CLI::App app{"meter-sync: keeps the local PostgreSQL copy of a tenant's meters in step with "
                "the remote Client System database.",
@@ -128,10 +159,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help, version or the error
-    return code == 0 ? 0 : to_int(ExitStatus::usage);
+    if (code == 0) return 0;       // --help, --version: text, as asked
+    return fail(intent, ExitStatus::usage,
+                std::string("bad command line: ") + e.what() + " (see meter-sync --help)", false);
   }
 
-  const bool json = run->parsed() ? cl.run.json : cl.status_json;
   if (cl.quiet && !cl.flags.log_level) cl.flags.log_level = "warn";
   setup_logging(cl.flags.log_level.value_or("info"), cl.flags.log_format == std::string("json") ? LogFormat::json : LogFormat::text);
   Settings settings;
@@ -143,11 +175,7 @@ int main(int argc, char** argv) {
     set_log_secrets(secrets);  // already for the messages about the settings themselves
     settings = resolve_settings(cl.flags, env, file);
   } catch (const Failure& failure) {
-    const std::string message = scrub(failure.what());
-    spdlog::error("{}", message);
-    if (json && run->parsed()) std::cout << run_json(false, message, std::nullopt).dump() << std::endl;
-    if (json && !run->parsed()) std::cout << status_error_json(message).dump() << std::endl;
-    return to_int(failure.status());
+    return fail(intent, failure.status(), failure.what());
   }
   for (auto& secret : secrets_of(settings)) secrets.push_back(std::move(secret));
   set_log_secrets(secrets);
@@ -160,6 +188,31 @@ int main(int argc, char** argv) {
   status_options.json = cl.status_json;
   if (cl.status_max_age) status_options.max_age_s = parse_duration(*cl.status_max_age);
   return status_command(settings, status_options);
+}
+
+}  // namespace
+
+// The one top-level catch (as ccache's ccache_main): whatever escapes still ends with one
+// line on stderr, the failure object under --json, and an exit status from the table.
+int main(int argc, char** argv) {
+  start_signal_watch();
+  const Intent intent = read_intent(argc, argv);
+  // Stopped outside a run (a run installs its own action, which rolls back and reports):
+  // print the failure object, then exit 128 + signal.
+  CancelAction on_signal([intent] {
+    const int signal = received_signal().load();
+    print_json(failure_for(intent, std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM")));
+    std::_Exit(128 + signal);
+  });
+  try {
+    return run_main(argc, argv, intent);
+  } catch (const Failure& failure) {
+    return fail(intent, failure.status(), failure.what());
+  } catch (const std::exception& e) {
+    return fail(intent, ExitStatus::failure, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(intent, ExitStatus::failure, "internal error: an unknown exception");
+  }
 }
 
 }  // namespace meter_sync::app

@@ -9,6 +9,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/signals.hpp"
 #include "core/json_shapes.hpp"
@@ -179,7 +180,7 @@ class SyncRun {
     spdlog::debug("{}", message);
     if (options_.json) {
       RunReport report{true, c, std::nullopt, finished_at_us_};
-      std::cout << run_json(true, message, report).dump() << std::endl;
+      print_json(run_json(true, message, report));
     } else if (!options_.quiet || status != ExitStatus::ok) {
       std::cout << run_summary(c) << std::endl;
     }
@@ -188,7 +189,7 @@ class SyncRun {
 
   void print_dry_run(const SyncOutcome& o) const {
     if (options_.json) {
-      std::cout << dry_run_json(o).dump() << std::endl;
+      print_json(dry_run_json(o));
       return;
     }
     auto list = [](const std::vector<std::int64_t>& ids) {
@@ -225,7 +226,7 @@ class SyncRun {
     if (options_.json) {
       std::optional<RunReport> report;
       if (attempted_) report = RunReport{false, {}, message, at};
-      std::cout << run_json(false, message, report).dump() << std::endl;
+      print_json(run_json(false, message, report));
     }
     return to_int(status);
   }
