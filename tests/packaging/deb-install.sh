@@ -75,6 +75,9 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/copyright
 -rw-r--r-- root/root ./usr/share/lintian/overrides/meter-sync
 -rw-r--r-- root/root ./usr/share/man/man1/meter-sync.1.gz
+-rw-r--r-- root/root ./usr/share/meter-sync/failure.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/run.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/status.schema.json
 LIST
 )
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sort -k3)
@@ -221,7 +224,7 @@ case "$(installed_status)" in
   *) die "after purge dpkg says: $(installed_status)" ;;
 esac
 for path in /usr/bin/meter-sync /etc/cron.d/meter-sync /etc/meter-sync \
-            /usr/share/man/man1/meter-sync.1.gz /usr/share/doc/meter-sync \
+            /usr/share/man/man1/meter-sync.1.gz /usr/share/doc/meter-sync /usr/share/meter-sync \
             /lib/systemd/system/meter-sync.service /lib/systemd/system/meter-sync.timer; do
   [ ! -e "$path" ] || die "$path is still there after purge"
 done
