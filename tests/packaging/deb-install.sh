@@ -71,6 +71,7 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./lib/systemd/system/meter-sync.service
 -rw-r--r-- root/root ./lib/systemd/system/meter-sync.timer
 -rwxr-xr-x root/root ./usr/bin/meter-sync
+-rw-r--r-- root/root ./usr/share/bash-completion/completions/meter-sync
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/changelog.Debian.gz
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/copyright
 -rw-r--r-- root/root ./usr/share/lintian/overrides/meter-sync
@@ -225,6 +226,7 @@ case "$(installed_status)" in
 esac
 for path in /usr/bin/meter-sync /etc/cron.d/meter-sync /etc/meter-sync \
             /usr/share/man/man1/meter-sync.1.gz /usr/share/doc/meter-sync /usr/share/meter-sync \
+            /usr/share/bash-completion/completions/meter-sync \
             /lib/systemd/system/meter-sync.service /lib/systemd/system/meter-sync.timer; do
   [ ! -e "$path" ] || die "$path is still there after purge"
 done
