@@ -4,6 +4,9 @@
 // also checked against schema/*.json by the json_schema test (tests/support/process.cpp logs them).
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "support/test_db.hpp"
 
 using namespace testing_support;
@@ -200,4 +203,20 @@ TEST_CASE("web contract: --help and --version stay text") {
   CHECK(h.exit_code == 0);
   CHECK(h.out.find("--max-age") != std::string::npos);
   CHECK(h.out.front() != '{');
+}
+
+TEST_CASE("web contract: status --json stopped by SIGTERM still prints one object, exit 143") {
+  TestDatabases db;
+  // Someone (not meter-sync) holds the meter table: status waits for it, up to --lock-timeout.
+  pqxx::connection holder(db.local_conninfo());
+  pqxx::work hold(holder);
+  hold.exec("LOCK TABLE meter IN ACCESS EXCLUSIVE MODE");
+  Child child({METER_SYNC_BINARY, "--local-db", db.local_conninfo(), "status", "--json"});
+  usleep(1500 * 1000);  // well inside the 30 s lock timeout
+  child.signal(SIGTERM);
+  const auto r = child.wait();
+  CHECK(r.exit_code == 143);
+  const auto j = one_object(r);
+  CHECK(message_of(j) == "interrupted by SIGTERM");
+  CHECK(j["error"] == j["message"]);
 }
