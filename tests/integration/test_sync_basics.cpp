@@ -122,7 +122,9 @@ TEST_CASE("run --dry-run: reports ids and counts, changes nothing, writes no log
 }
 
 TEST_CASE("run: invalid remote rows are skipped with their reason, the rest applied (exit 65)") {
-  TestDatabases db({"jsonb", "text"});  // remote register_map as text: invalid JSON is possible
+  SchemaOptions o;
+  o.remote_register_map_type = "text";  // invalid JSON is possible
+  TestDatabases db(o);
   db.add_remote_meter(1, 1);
   db.remote(
       "ALTER TABLE meter DROP CONSTRAINT meter_pkey; ALTER TABLE meter ALTER COLUMN id DROP NOT NULL;"
