@@ -12,7 +12,7 @@ namespace {
 
 nlohmann::json by_id(const nlohmann::json& meters, int id) {
   for (const auto& m : meters)
-    if (m["id"] == id) return m;
+    if (m.at("id") == id) return m;
   FAIL("meter " << id << " not listed in " << meters.dump());
   return {};
 }
@@ -27,14 +27,14 @@ TEST_CASE("field changes: the dry run shows each changed column with old and new
             "UPDATE meter SET register_map = '{\"registers\": [1, 2, 3]}' WHERE id = 3;"
             "UPDATE meter SET register_map = '{\"registers\":[1,2]}' WHERE id = 4");  // whitespace: no change
 
-  const auto dry = run_json(db, {"--dry-run"});
-  const auto meters = dry["result"]["updated_meters"];
+  auto dry = run_json(db, {"--dry-run"});
+  auto meters = dry["result"]["updated_meters"];
   INFO("updated_meters: " << meters.dump());
   REQUIRE(meters.size() == 2);
-  const auto m2 = by_id(meters, 2), m3 = by_id(meters, 3);
+  auto m2 = by_id(meters, 2), m3 = by_id(meters, 3);
   CHECK(m2["changes"] == nlohmann::json{{"name", {{"old", "meter 2"}, {"new", "renamed"}}}});
   REQUIRE(m3["changes"].size() == 1);
-  const auto rm = m3["changes"]["register_map"];
+  auto rm = m3["changes"]["register_map"];
   CHECK(parse_json(rm["old"].get<std::string>()) == nlohmann::json{{"registers", {1, 2}}});
   CHECK(parse_json(rm["new"].get<std::string>()) == nlohmann::json{{"registers", {1, 2, 3}}});
 

@@ -11,7 +11,7 @@ using namespace testing_support;
 namespace {
 
 bool full_comparison(TestDatabases& db) {
-  const auto details = last_log_details(db);
+  auto details = last_log_details(db);
   INFO("details: " << details.dump());
   REQUIRE(details.contains("full_comparison"));
   return details["full_comparison"].get<bool>();
@@ -45,7 +45,7 @@ TEST_CASE("full comparison: after the period, not before; the log and the debug 
     run_json(db);
     CHECK(full_comparison(db) == false);
     age_log(db, "2 days");
-    const auto r = db.meter_sync({"--log-level", "debug", "run"});
+    auto r = db.meter_sync({"--log-level", "debug", "run"});
     CHECK(r.exit_code == 0);
     CHECK(full_comparison(db) == true);
     INFO("debug log: " << r.err);
@@ -58,7 +58,7 @@ TEST_CASE("full comparison: after the period, not before; the log and the debug 
     run_json(db, {"--full-compare-every", "3h"});
     CHECK(full_comparison(db) == false);
     age_log(db, "2 hours");
-    const auto r = db.meter_sync({"run", "--json"}, {{"METER_SYNC_FULL_COMPARE_EVERY", std::string("1h")}});
+    auto r = db.meter_sync({"run", "--json"}, {{"METER_SYNC_FULL_COMPARE_EVERY", std::string("1h")}});
     CHECK(r.exit_code == 0);
     CHECK(full_comparison(db) == true);
   }

@@ -24,7 +24,7 @@ nlohmann::json run_as(const std::string& local, const std::string& remote, const
                       int expected_exit) {
   std::vector<std::string> args = {"run", "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
-  const auto r = meter_sync_with(local, remote, args);
+  auto r = meter_sync_with(local, remote, args);
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == expected_exit);
   return parse_json(r.out);
@@ -63,7 +63,7 @@ TEST_CASE("privileges: without CREATE and without the tool's tables -> 78 naming
   TestDatabases db;
   db.add_remote_meter(1, 1);
   grant_local(db, local_role.name(), false);
-  const auto r = meter_sync_with(local_role.conninfo(db.local_conninfo()), db.remote_conninfo(), {"run"});
+  auto r = meter_sync_with(local_role.conninfo(db.local_conninfo()), db.remote_conninfo(), {"run"});
   INFO(r.err);
   CHECK(r.exit_code == 78);
   CHECK(r.err.find("public") != std::string::npos);
@@ -78,7 +78,7 @@ TEST_CASE("privileges: a remote role without SELECT on meter -> 78 naming meter 
   db.add_remote_meter(1, 1);
   for (const std::string mode : {"--dry-run", "--json"}) {
     CAPTURE(mode);
-    const auto r = meter_sync_with(db.local_conninfo(), remote_role.conninfo(db.remote_conninfo()), {"run", mode});
+    auto r = meter_sync_with(db.local_conninfo(), remote_role.conninfo(db.remote_conninfo()), {"run", mode});
     INFO(r.err);
     CHECK(r.exit_code == 78);
     CHECK(r.err.find("meter") != std::string::npos);

@@ -40,7 +40,7 @@ void add_client_meter(TestDatabases& db, int id, int tenant) {
 nlohmann::json run_view(TestDatabases& db, const std::string& remote, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"--remote-table", view_name, "run", "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
-  const auto r = meter_sync_with(db.local_conninfo(), remote, args);
+  auto r = meter_sync_with(db.local_conninfo(), remote, args);
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
   return parse_json(r.out);
@@ -82,7 +82,7 @@ TEST_CASE("remote view: renamed and joined columns through --remote-table, read 
 
   SUBCASE("the same through METER_SYNC_REMOTE_TABLE") {
     db.remote("UPDATE \"Client\".meter SET notes = 'via env' WHERE meter_id = 6");
-    const auto r = run_process({METER_SYNC_BINARY, "--local-db", db.local_conninfo(), "--remote-db", remote, "run", "--json"},
+    auto r = run_process({METER_SYNC_BINARY, "--local-db", db.local_conninfo(), "--remote-db", remote, "run", "--json"},
                                {{"METER_SYNC_REMOTE_TABLE", std::string(view_name)}});
     INFO(r.err);
     CHECK(r.exit_code == 0);

@@ -10,7 +10,7 @@ TEST_CASE("table shapes: a tenant id that is not an integer -> 78 naming tenant 
   TestDatabases db;
   db.add_remote_meter(1, 1);
   db.local("DROP TABLE tenant; CREATE TABLE tenant (id text, name text); INSERT INTO tenant VALUES ('acme', 'Acme')");
-  const auto r = db.meter_sync({"run", "--json"});
+  auto r = db.meter_sync({"run", "--json"});
   INFO(r.err);
   CHECK(r.exit_code == 78);
   CHECK(r.err.find("tenant") != std::string::npos);
@@ -36,7 +36,7 @@ TEST_CASE("table shapes: the tool's own table in another shape -> 78 naming it")
     db.local("DROP TABLE meter_sync_state; CREATE TABLE meter_sync_state (id int, note text)");
   }
   const auto before = db.local_meters();
-  const auto r = db.meter_sync({"run"});
+  auto r = db.meter_sync({"run"});
   INFO(r.err);
   CHECK(r.exit_code == 78);
   CHECK(r.err.find(table) != std::string::npos);

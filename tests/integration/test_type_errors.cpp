@@ -41,12 +41,12 @@ TEST_CASE("type errors: a column pair with no conversion -> 78 before any data m
                                               std::vector<std::string>{"run"},
                                               std::vector<std::string>{"run", "--json"}}) {
     CAPTURE(args.back());
-    const auto r = db.meter_sync(args);
+    auto r = db.meter_sync(args);
     INFO(r.err);
     CHECK(r.exit_code == 78);
     check_names(r.err, names);
     if (args.back() == "--json") {
-      const auto j = parse_json(r.out);
+      auto j = parse_json(r.out);
       CHECK(j["success"] == false);
       check_names(j["message"].get<std::string>(), names);
     }
@@ -74,7 +74,7 @@ TEST_CASE("type errors: a value that does not convert skips its meter, naming th
   CHECK(db.local_count("SELECT count(*) FROM meter WHERE id IN (3, 4)") == 0);  // skipped, not inserted
   CHECK(differences_from_remote(db, 1, "meter", {"3", "4"}).empty());
 
-  const auto dry = run_json(db, {"--dry-run"}, 65);
+  auto dry = run_json(db, {"--dry-run"}, 65);
   CHECK(counts(dry) == std::vector<std::int64_t>{0, 0, 0, 2});
   CHECK(dry["result"]["skipped_meters"][0]["reason"] == skipped[0]["reason"]);
   const auto text_dry = db.meter_sync({"run", "--dry-run"});

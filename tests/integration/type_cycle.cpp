@@ -12,7 +12,7 @@ namespace {
 
 using Counts = std::vector<std::int64_t>;
 
-void check_copy_exact(TestDatabases& db, const CycleOptions& o, const char* when) {
+void check_copy_exact(TestDatabases& db, const CycleOptions& o, const std::string& when) {
   const auto diffs = differences_from_remote(db, 1, o.remote_relation, o.always_skipped);
   std::string text;
   for (const auto& d : diffs) text += "\n  " + d;
@@ -23,10 +23,10 @@ void check_copy_exact(TestDatabases& db, const CycleOptions& o, const char* when
 // The changed columns of each updated meter in a dry run, as "id:col,col".
 std::vector<std::string> changed_columns(const nlohmann::json& dry) {
   std::vector<std::string> out;
-  for (const auto& m : dry["result"].value("updated_meters", nlohmann::json::array())) {
+  for (const auto& m : dry.at("result").value("updated_meters", nlohmann::json::array())) {
     std::string cols;
-    for (const auto& c : m["changes"].items()) cols += (cols.empty() ? "" : ",") + c.key();
-    out.push_back((m["id"].is_string() ? m["id"].get<std::string>() : m["id"].dump()) + ":" + cols);
+    for (const auto& c : m.at("changes").items()) cols += (cols.empty() ? "" : ",") + c.key();
+    out.push_back((m.at("id").is_string() ? m.at("id").get<std::string>() : m.at("id").dump()) + ":" + cols);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -59,7 +59,7 @@ void type_family_cycle(TestDatabases& db, const CycleOptions& o) {
             "UPDATE meter SET tenant_id = 2 WHERE id = 8");
   db.add_remote_meter(12, 1);
 
-  const auto dry = run_json(db, {"--dry-run"}, exit_code);
+  auto dry = run_json(db, {"--dry-run"}, exit_code);
   CHECK(counts(dry) == Counts{1, 4, 2, skipped});
   CHECK(sorted_ids(dry["result"]["inserted_ids"]) == std::vector<std::string>{"12"});
   CHECK(sorted_ids(dry["result"]["deleted_ids"]) == std::vector<std::string>{"7", "8"});

@@ -22,3 +22,4 @@ std::vector<std::int64_t> counts(const nlohmann::json& run);
 std::vector<std::string> sorted_ids(const nlohmann::json& list);
 
 }  // namespace testing_support
+
