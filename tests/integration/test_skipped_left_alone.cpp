@@ -58,7 +58,8 @@ TEST_CASE("skipped meters: a rejected edit and a rule breaker leave the local ro
                 "a skipped meter missing locally must not be inserted");
   CHECK(db.local("SELECT name FROM meter WHERE id = 6")[0][0].as<std::string>() == "renamed 6");
   std::vector<std::string> skipped;
-  for (const auto& s : last_log_details(db)["skipped"]) skipped.push_back(s.at("id").dump());
+  const auto details = last_log_details(db);
+  for (const auto& s : details.at("skipped")) skipped.push_back(s.at("id").dump());
   std::sort(skipped.begin(), skipped.end());
   CHECK(skipped == std::vector<std::string>{"3", "4", "5", "50", "51"});
 

@@ -68,9 +68,13 @@ TEST_CASE("type errors: a value that does not convert skips its meter, naming th
   auto skipped = last_log_details(db)["skipped"];
   REQUIRE(skipped.size() == 2);
   CHECK(skipped[0]["id"] == 3);
-  CHECK(skipped[0]["reason"] == "column \"port\": invalid input syntax for type integer: \"12a\"");
+  const std::string port_reason = skipped[0]["reason"].get<std::string>();
+  INFO("reasons: " << skipped.dump());
+  CHECK(port_reason.rfind("column \"port\"", 0) == 0);
+  CHECK(port_reason.find("invalid input syntax for type integer: \"12a\"") != std::string::npos);
   CHECK(skipped[1]["id"] == 4);
-  CHECK(skipped[1]["reason"].get<std::string>().rfind("column \"serial_number\": ", 0) == 0);
+  CHECK(skipped[1]["reason"].get<std::string>().rfind("column \"serial_number\"", 0) == 0);
+  CHECK(skipped[1]["reason"].get<std::string>().find("too long") != std::string::npos);
   CHECK(db.local_count("SELECT count(*) FROM meter WHERE id IN (3, 4)") == 0);  // skipped, not inserted
   CHECK(differences_from_remote(db, 1, "meter", {"3", "4"}).empty());
 
@@ -78,7 +82,7 @@ TEST_CASE("type errors: a value that does not convert skips its meter, naming th
   CHECK(counts(dry) == std::vector<std::int64_t>{0, 0, 0, 2});
   CHECK(dry["result"]["skipped_meters"][0]["reason"] == skipped[0]["reason"]);
   const auto text_dry = db.meter_sync({"run", "--dry-run"});
-  CHECK(text_dry.out.find("column \"port\": invalid input syntax for type integer: \"12a\"") != std::string::npos);
+  CHECK(text_dry.out.find("3: " + port_reason) != std::string::npos);
   CHECK(counts(run_json(db, {}, 65)) == std::vector<std::int64_t>{0, 0, 0, 2});
 
   // An existing meter turning bad is left exactly as it is, and stays active.
