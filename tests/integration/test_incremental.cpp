@@ -73,14 +73,15 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
     CHECK(r.result["updated"] == 1);
     CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 9 AND active") == 1);
   }
-  SUBCASE("a row turned invalid is skipped (and deactivated) on every run until fixed") {
-    db.remote("UPDATE meter SET port = 70000 WHERE id = 10");
+  SUBCASE("a row turned invalid is skipped on every run until fixed; its local copy stays as it was") {
+    db.remote("UPDATE meter SET port = 70000, name = 'renamed' WHERE id = 10");
     auto r = sync(db);
     CHECK(r.result["skipped"] == 1);
-    CHECK(r.result["deleted"] == 1);
+    CHECK(r.result["deleted"] == 0);
     r = sync(db);
     CHECK(r.result["skipped"] == 1);
     CHECK(r.result["deleted"] == 0);
+    CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 10 AND active AND name = 'meter 10'") == 1);
     db.remote("UPDATE meter SET port = 502 WHERE id = 10");
     CHECK(sync(db).result["updated"] == 1);
   }
@@ -97,8 +98,8 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
     CHECK(r.fetch == "full");
     CHECK(r.result["updated"] == 30);
   }
-  SUBCASE("state written for other column types is discarded") {
-    db.local("COMMENT ON TABLE meter_sync_state IS 'v0'");
+  SUBCASE("state recorded under another signature (rules, column types, remote system) is discarded") {
+    db.local("UPDATE meter_sync_log SET details = jsonb_set(details, '{state_signature}', '\"v0\"')");
     CHECK(sync(db).fetch == "full");
     CHECK(sync(db).fetch == "incremental");
   }
