@@ -73,7 +73,8 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
     CHECK(r.result["updated"] == 1);
     CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 9 AND active") == 1);
   }
-  SUBCASE("a row turned invalid is skipped on every run until fixed; its local copy stays as it was") {
+  SUBCASE("a row turned invalid is skipped, its local row left alone, on every run until fixed") {
+    const auto before = db.local("SELECT m::text, xmin::text FROM meter m WHERE id = 10")[0];
     db.remote("UPDATE meter SET port = 70000, name = 'renamed' WHERE id = 10");
     auto r = sync(db);
     CHECK(r.result["skipped"] == 1);
@@ -81,9 +82,12 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
     r = sync(db);
     CHECK(r.result["skipped"] == 1);
     CHECK(r.result["deleted"] == 0);
-    CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 10 AND active AND name = 'meter 10'") == 1);
-    db.remote("UPDATE meter SET port = 502 WHERE id = 10");
+    const auto after = db.local("SELECT m::text, xmin::text FROM meter m WHERE id = 10")[0];
+    CHECK(after[0].as<std::string>() == before[0].as<std::string>());
+    CHECK(after[1].as<std::string>() == before[1].as<std::string>());
+    db.remote("UPDATE meter SET port = 503 WHERE id = 10");
     CHECK(sync(db).result["updated"] == 1);
+    CHECK(db.local_count("SELECT count(*) FROM meter WHERE id = 10 AND active AND port = 503 AND name = 'renamed'") == 1);
   }
   SUBCASE("--full-fetch compares everything and agrees") {
     db.remote("UPDATE meter SET status = 'offline' WHERE id = 11");
@@ -98,8 +102,8 @@ TEST_CASE("incremental: a rerun fetches only changed, new and locally touched ro
     CHECK(r.fetch == "full");
     CHECK(r.result["updated"] == 30);
   }
-  SUBCASE("state recorded under another signature (rules, column types, remote system) is discarded") {
-    db.local("UPDATE meter_sync_log SET details = jsonb_set(details, '{state_signature}', '\"v0\"')");
+  SUBCASE("state recorded under another signature (columns, types, rules, tenant, remote) is discarded") {
+    db.local("UPDATE meter_sync_log SET details = details || '{\"state_signature\": \"v0\"}'");
     CHECK(sync(db).fetch == "full");
     CHECK(sync(db).fetch == "incremental");
   }
