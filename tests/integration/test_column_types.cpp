@@ -82,10 +82,6 @@ TEST_CASE("column types: json and jsonb register_map, both ways") {
     o.local_register_map_type = "jsonb";
     o.remote_register_map_type = "json";
   }
-  SUBCASE("json on both sides") {
-    o.local_register_map_type = "json";
-    o.remote_register_map_type = "json";
-  }
   TestDatabases db(o);
   type_family_cycle(db);
 }
