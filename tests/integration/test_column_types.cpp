@@ -3,18 +3,29 @@
 // edit of every kind, the copy compared with the remote in the remote's types.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
+
 #include "integration/type_cycle.hpp"
 #include "support/compare.hpp"
 #include "support/sync_run.hpp"
 
 using namespace testing_support;
 
+namespace {
+
+// The original Sync server's init script: ids, ports and timestamps as varchar.
+std::map<std::string, std::string> deployed_sync_local_types() {
+  return {{"id", "varchar(255)"},          {"device_id", "varchar(255)"}, {"location_id", "varchar(255)"},
+          {"port", "varchar(10)"},         {"installation_date", "varchar(50)"},
+          {"created_at", "varchar(50)"},   {"updated_at", "varchar(50)"}};
+}
+
+}  // namespace
+
 TEST_CASE("column types: the deployed Sync schema (varchar ids, ports, timestamps) against bigint, integer, timestamptz, json") {
   SchemaOptions o;
-  o.local_types = {{"id", "varchar(255)"}, {"device_id", "varchar(255)"},
-                   {"location_id", "varchar(255)"},    {"port", "varchar(10)"},
-                   {"installation_date", "varchar(50)"}, {"created_at", "varchar(50)"},
-                   {"updated_at", "varchar(50)"}};
+  o.local_types = deployed_sync_local_types();
   o.local_register_map_type = "jsonb";
   o.remote_types = {{"id", "bigint"}, {"device_id", "bigint"}, {"location_id", "bigint"}};
   o.remote_register_map_type = "json";
@@ -31,10 +42,7 @@ TEST_CASE("column types: the deployed Sync schema (varchar ids, ports, timestamp
 
 TEST_CASE("column types: the deployed Sync schema against a remote enum type (issue 9's 'done when')") {
   SchemaOptions o;
-  o.local_types = {{"id", "varchar(255)"}, {"device_id", "varchar(255)"},
-                   {"location_id", "varchar(255)"},    {"port", "varchar(10)"},
-                   {"installation_date", "varchar(50)"}, {"created_at", "varchar(50)"},
-                   {"updated_at", "varchar(50)"}};
+  o.local_types = deployed_sync_local_types();
   o.remote_preamble = "CREATE TYPE meter_type AS ENUM ('electric', 'water', 'gas')";
   o.remote_types = {{"id", "bigint"}, {"type", "meter_type"}};
   TestDatabases db(o);
