@@ -75,6 +75,7 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/copyright
 -rw-r--r-- root/root ./usr/share/lintian/overrides/meter-sync
 -rw-r--r-- root/root ./usr/share/man/man1/meter-sync.1.gz
+-rw-r--r-- root/root ./usr/share/meter-sync/meter-sync.rules.yml
 LIST
 )
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sort -k3)
