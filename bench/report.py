@@ -144,10 +144,13 @@ def main():
     failures = [r for r in rows if r["rc"] != "0"]
     if failures:
         print()
-        print("Failed runs (the figures of a failed run are in the table but mean little):")
+        print("Failed runs (their figures are in the table but mean little):")
+        groups = {}  # the same failure in several runs: one line
         for r in failures:
-            print(f"- {NAMES.get(r['contender'], r['contender'])}, scenario {r['scenario']}, "
-                  f"run {r['rep']}: exit {r['rc']}: {r.get('error') or '(no message)'}")
+            key = (r["contender"], r["rc"], r.get("error") or "(no message)")
+            groups.setdefault(key, []).append(f"{r['scenario']}/{r['rep']}")
+        for (c, rc, err), where in groups.items():
+            print(f"- {NAMES.get(c, c)}, scenario/run {' '.join(where)}: exit {rc}: {err}")
     if problems:
         print()
         print("Problems:")
