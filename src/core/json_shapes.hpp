@@ -22,6 +22,14 @@ nlohmann::json dry_run_json(const SyncOutcome& outcome);
 nlohmann::json status_json(const StatusInfo& status);
 nlohmann::json status_error_json(const std::string& error);
 nlohmann::json skipped_json(const std::vector<SkippedRow>& skipped);
+// A meter id: a JSON number when the key's text is an integer, else a string.
+nlohmann::json id_json(const MeterId& id);
+// The log row's audit trail: per kind the total and the first ids (updates with their columns).
+nlohmann::json changes_json(const SyncCounts& counts, const ChangeLists& changes);
+// Serialises with invalid UTF-8 replaced (U+FFFD), never throwing.
+std::string safe_dump(const nlohmann::json& value);
+// A value for a person: at most `max_bytes` bytes, cut at a character boundary, "..." added.
+std::string shorten(const std::string& text, std::size_t max_bytes = 200);
 
 // One-line human summaries.
 std::string run_summary(const SyncCounts& counts);
