@@ -100,7 +100,7 @@ class SyncRun {
     local_->guarded([&] { tx.exec("SET CONSTRAINTS ALL IMMEDIATE"); });
     const Relation local_table = local_->guarded([&] {
       tenant_ = settings_.tenant_id ? *settings_.tenant_id : read_tenant_id(tx, local_->label());
-      Relation table = describe_relation(tx, quote_ident(spec_.table), local_->label());
+      Relation table = describe_relation(tx, quote_ident(spec_.table), local_->label(), spec_.table);
       require_privileges(table, spec_.copied, {"SELECT", "INSERT", "UPDATE"}, local_->label());
       require_temp_privilege(tx, local_->label());
       return table;

@@ -19,7 +19,8 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep =
 
 }  // namespace
 
-Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, const std::string& where) {
+Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, const std::string& where,
+                           const std::string& display) {
   pqxx::result rows;
   try {
     pqxx::subtransaction lookup(tx, "describe");
@@ -43,9 +44,9 @@ Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, con
     if (classify_db_error(e) == ExitStatus::unavailable) throw;
     throw config_error(where + ": " + name + " is not a usable table name: " + one_line(e.what()));
   }
-  if (rows.empty()) throw config_error(where + ": table " + name + " not found");
   Relation r;
-  r.name = name;
+  r.name = display.empty() ? name : display;
+  if (rows.empty()) throw config_error(where + ": table " + r.name + " not found");
   r.sql = rows[0][0].as<std::string>();
   r.has_row_versions = rows[0][1].as<bool>();
   r.role = rows[0][2].as<std::string>();
@@ -118,7 +119,7 @@ bool key_is_unique(pqxx::transaction_base& tx, const std::string& relation_sql,
 }
 
 std::int64_t read_tenant_id(pqxx::dbtransaction& tx, const std::string& where) {
-  const Relation tenant = describe_relation(tx, quote_ident("tenant"), where);
+  const Relation tenant = describe_relation(tx, quote_ident("tenant"), where, "tenant");
   const std::string column = tenant.columns.count("tenant_id") ? "tenant_id" : "id";
   if (!tenant.columns.count(column))
     throw config_error(where + ": table tenant has neither a tenant_id nor an id column");
@@ -145,7 +146,7 @@ bool check_tool_table(pqxx::dbtransaction& tx, const std::string& table,
                       const std::string& where) {
   const auto exists = tx.exec1("SELECT to_regclass(" + tx.quote(quote_ident(table)) + ") IS NOT NULL")[0].as<bool>();
   if (!exists) return false;
-  const Relation relation = describe_relation(tx, quote_ident(table), where);
+  const Relation relation = describe_relation(tx, quote_ident(table), where, table);
   const auto missing = missing_columns(columns, relation.columns);
   if (!missing.empty())
     throw config_error(where + ": table " + table + " exists in another shape: it lacks column" +

@@ -25,7 +25,9 @@ struct Relation {
 };
 
 // Throws Failure(config) "table x not found" (or a bad name) naming `where`.
-Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, const std::string& where);
+// `display`: the name in messages (default: `name`).
+Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, const std::string& where,
+                           const std::string& display = "");
 
 // Throws Failure(config) naming the relation, the role and which of `privileges` it lacks
 // on some of `columns`.

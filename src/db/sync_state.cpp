@@ -37,7 +37,7 @@ bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, const std
     return false;
   }
   // Keys of another type (the local key column's type changed): the table must be rebuilt.
-  const Relation state = describe_relation(tx, quote_ident(table), where);
+  const Relation state = describe_relation(tx, quote_ident(table), where, table);
   for (const auto& k : plan.spec().key) {
     if (state.columns.at(k).type == plan.local_type(k).type) continue;
     const bool owner = tx.exec1("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(" +
