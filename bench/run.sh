@@ -59,7 +59,7 @@ case $SCENARIO in
   *) echo "run.sh: unknown scenario $SCENARIO (table, varchar, view)" >&2; exit 64 ;;
 esac
 if [ -n "$LINK" ]; then
-  python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import countproxy; countproxy.parse_link(sys.argv[2])' \
+  python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import countproxy; countproxy.parse_link(sys.argv[2])' \
     "$HERE" "$LINK" 2>/dev/null || { echo "run.sh: --link $LINK: expected BANDWIDTH,DELAY such as 100mbit,20ms" >&2; exit 64; }
 fi
 # What differs per scenario: the remote id's type, the local table, the remote
