@@ -9,6 +9,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/signals.hpp"
 #include "core/json_shapes.hpp"
@@ -196,7 +197,7 @@ class SyncRun {
     spdlog::debug("{}", message);
     if (options_.json) {
       RunReport report{true, c, std::nullopt, finished_at_us_};
-      std::cout << safe_dump(run_json(true, message, report)) << std::endl;
+      print_json(run_json(true, message, report));
     } else if (!options_.quiet || status != ExitStatus::ok) {
       std::cout << run_summary(c) << std::endl;
     }
@@ -205,7 +206,7 @@ class SyncRun {
 
   void print_dry_run(const SyncOutcome& o) const {
     if (options_.json) {
-      std::cout << safe_dump(dry_run_json(o)) << std::endl;
+      print_json(dry_run_json(o));
       return;
     }
     auto list = [](const std::vector<MeterId>& ids) {
@@ -246,7 +247,7 @@ class SyncRun {
     if (options_.json) {
       std::optional<RunReport> report;
       if (attempted_) report = RunReport{false, {}, message, at};
-      std::cout << safe_dump(run_json(false, message, report)) << std::endl;
+      print_json(run_json(false, message, report));
     }
     return to_int(status);
   }

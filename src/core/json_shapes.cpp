@@ -9,7 +9,7 @@ namespace meter_sync {
 using nlohmann::json;
 
 json run_json(bool success, const std::string& message, const std::optional<RunReport>& result) {
-  json out = {{"success", success}, {"message", message}};
+  json out = success ? json{{"success", true}, {"message", message}} : failure_json(message);
   if (result) {
     json r = {{"success", result->success},
               {"inserted", result->counts.inserted},
@@ -31,7 +31,6 @@ json id_json(const MeterId& id) {
   return id;
 }
 
-std::string safe_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string shorten(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
@@ -135,7 +134,19 @@ json status_json(const StatusInfo& s) {
   return out;
 }
 
-json status_error_json(const std::string& error) { return {{"error", error}}; }
+json failure_json(const std::string& message) {
+  return {{"success", false},
+          {"message", message.empty() ? std::string("meter-sync failed without a message (a bug: please report it)")
+                                      : message}};
+}
+
+json status_error_json(const std::string& error) {
+  json out = failure_json(error);
+  out["error"] = out["message"];
+  return out;
+}
+
+std::string to_json_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string run_summary(const SyncCounts& c) {
   return "inserted " + std::to_string(c.inserted) + ", updated " + std::to_string(c.updated) +
