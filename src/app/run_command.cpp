@@ -9,7 +9,10 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
+#include "app/metrics_file.hpp"
+#include "app/progress.hpp"
 #include "app/signals.hpp"
 #include "core/json_shapes.hpp"
 #include "core/time_format.hpp"
@@ -45,6 +48,7 @@ class SyncRun {
       if (!options_.dry_run) start_log();
       const SyncOutcome outcome = sync();
       release_lock();
+      progress_done();
       return report_success(outcome);
     } catch (const Failure& failure) {
       const int status = report_failure(failure);
@@ -146,6 +150,7 @@ class SyncRun {
       local_->guarded([&] { tx.abort(); });
       return *outcome;
     }
+    progress_phase(Phase::committing);
     finished_at_us_ = local_->guarded([&] {
       const auto at = finish_sync_log_success(tx, *log_id_, *outcome);
       tx.commit();
@@ -158,7 +163,9 @@ class SyncRun {
   // then update, insert and deactivate set-based.
   SyncOutcome staged_sync(pqxx::work& tx, RemoteSnapshot& snapshot, const SyncPlan& plan,
                           bool state_usable, bool remote_key_unique) {
-    const bool try_incremental = state_usable && !options_.full_fetch && spec_.key.size() == 1;
+    // A view has no row versions: every key would look unchanged, so compare every row.
+    const bool try_incremental =
+        state_usable && !options_.full_fetch && spec_.key.size() == 1 && plan.tracks_versions();
     const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,
                                              try_incremental, received_signal());
     check_stop();
@@ -191,12 +198,13 @@ class SyncRun {
       print_dry_run(outcome);
       return to_int(status);
     }
+    committed_ = c;
     const std::string message = "meter sync completed for tenant " + std::to_string(outcome.tenant_id) +
                                 ": " + run_summary(c);
     spdlog::debug("{}", message);
     if (options_.json) {
       RunReport report{true, c, std::nullopt, finished_at_us_};
-      std::cout << safe_dump(run_json(true, message, report)) << std::endl;
+      print_json(run_json(true, message, report));
     } else if (!options_.quiet || status != ExitStatus::ok) {
       std::cout << run_summary(c) << std::endl;
     }
@@ -205,7 +213,7 @@ class SyncRun {
 
   void print_dry_run(const SyncOutcome& o) const {
     if (options_.json) {
-      std::cout << safe_dump(dry_run_json(o)) << std::endl;
+      print_json(dry_run_json(o));
       return;
     }
     auto list = [](const std::vector<MeterId>& ids) {
@@ -246,10 +254,12 @@ class SyncRun {
     if (options_.json) {
       std::optional<RunReport> report;
       if (attempted_) report = RunReport{false, {}, message, at};
-      std::cout << safe_dump(run_json(false, message, report)) << std::endl;
+      print_json(run_json(false, message, report));
     }
     return to_int(status);
   }
+
+  friend void write_metrics(SyncRun&, const std::string&, int, std::int64_t);
 
   const Settings& settings_;
   const RunOptions& options_;
@@ -259,12 +269,33 @@ class SyncRun {
   bool attempted_ = false;
   std::optional<std::int64_t> log_id_, tenant_;
   std::int64_t finished_at_us_ = 0;
+  std::optional<SyncCounts> committed_;  // set once the run committed
 };
+
+// --metrics-file, from the run's outcome and over its local connection.
+void write_metrics(SyncRun& run, const std::string& path, int status, std::int64_t started_us) {
+  RunMetrics m;
+  m.finished_at_us = run.finished_at_us_ ? run.finished_at_us_ : now_epoch_us();
+  m.success = run.committed_.has_value();
+  m.exit_code = status;
+  m.duration_us = now_epoch_us() - started_us;
+  if (run.committed_) m.counts = *run.committed_;
+  write_run_metrics(path, m, run.local_ ? &run.local_->conn() : nullptr);
+}
 
 }  // namespace
 
 int run_command(const Settings& settings, const RunOptions& options) {
-  return SyncRun(settings, options).execute();
+  const std::int64_t started_us = now_epoch_us();
+  SyncRun run(settings, options);
+  int status = 0;
+  {
+    Progress progress(progress_wanted(settings, options.quiet, options.json));
+    status = run.execute();
+  }
+  if (settings.metrics_file && !options.dry_run)  // every run that tried to connect does
+    write_metrics(run, *settings.metrics_file, status, started_us);
+  return status;
 }
 
 }  // namespace meter_sync::app

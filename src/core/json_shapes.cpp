@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/health.hpp"
 #include "core/time_format.hpp"
 
 namespace meter_sync {
@@ -9,7 +10,7 @@ namespace meter_sync {
 using nlohmann::json;
 
 json run_json(bool success, const std::string& message, const std::optional<RunReport>& result) {
-  json out = {{"success", success}, {"message", message}};
+  json out = success ? json{{"success", true}, {"message", message}} : failure_json(message);
   if (result) {
     json r = {{"success", result->success},
               {"inserted", result->counts.inserted},
@@ -31,7 +32,6 @@ json id_json(const MeterId& id) {
   return id;
 }
 
-std::string safe_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string shorten(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
@@ -121,7 +121,8 @@ json status_json(const StatusInfo& s) {
               {"last_sync_error", nullptr},     {"inserted_count", 0},
               {"updated_count", 0},             {"deleted_count", 0},
               {"skipped_count", 0},             {"meter_count", s.meter_count},
-              {"is_syncing", s.is_syncing}};
+              {"is_syncing", s.is_syncing},     {"last_success_at", nullptr}};
+  if (s.last_success_us) out["last_success_at"] = iso8601_utc_ms(*s.last_success_us);
   if (s.last) {
     out["last_sync_at"] = iso8601_utc_ms(s.last->finished_at_us);
     out["last_sync_success"] = s.last->success;
@@ -135,7 +136,19 @@ json status_json(const StatusInfo& s) {
   return out;
 }
 
-json status_error_json(const std::string& error) { return {{"error", error}}; }
+json failure_json(const std::string& message) {
+  return {{"success", false},
+          {"message", message.empty() ? std::string("meter-sync failed without a message (a bug: please report it)")
+                                      : message}};
+}
+
+json status_error_json(const std::string& error) {
+  json out = failure_json(error);
+  out["error"] = out["message"];
+  return out;
+}
+
+std::string to_json_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string run_summary(const SyncCounts& c) {
   return "inserted " + std::to_string(c.inserted) + ", updated " + std::to_string(c.updated) +
@@ -153,6 +166,7 @@ std::string status_text(const StatusInfo& s) {
     if (l.error) out += "error: " + *l.error + "\n";
     out += "last counts: " + run_summary(l.counts) + "\n";
   }
+  out += "last success: " + last_success_text(s) + "\n";
   out += "active meters: " + std::to_string(s.meter_count) + "\n";
   out += std::string("sync in progress: ") + (s.is_syncing ? "yes" : "no") + "\n";
   return out;

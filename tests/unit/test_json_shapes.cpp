@@ -34,7 +34,7 @@ TEST_CASE("status_json: nulls and zeros before any run; the last run's values af
   CHECK(after["last_sync_error"] == "remote down");
   CHECK(after["deleted_count"] == 7);
   CHECK(after["is_syncing"] == true);
-  CHECK(status_error_json("x") == json{{"error", "x"}});
+  CHECK(status_error_json("x") == json{{"success", false}, {"message", "x"}, {"error", "x"}});
 }
 
 TEST_CASE("skipped_json: null id stays null, integer ids are numbers, other keys strings") {
@@ -82,4 +82,38 @@ TEST_CASE("shorten: cuts at a character boundary") {
   CHECK(shorten(std::string(20, 'a'), 10) == "aaaaaaa...");
   const std::string umlauts = "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4";  // 6 x U+00E4, 12 bytes
   CHECK(shorten(umlauts, 8) == "\xc3\xa4\xc3\xa4...");
+}
+
+TEST_CASE("failure_json: success false and a message that is never empty") {
+  CHECK(failure_json("lock busy") == json{{"success", false}, {"message", "lock busy"}});
+  CHECK_FALSE(failure_json("")["message"].get<std::string>().empty());
+  CHECK(run_json(false, "", std::nullopt)["message"] != "");
+  CHECK(status_error_json("")["error"] == status_error_json("")["message"]);
+}
+
+TEST_CASE("to_json_line: invalid UTF-8 through every serialiser is replaced, never thrown") {
+  const std::string bad = "no\xff\xfe" "db";  // a database name as POSTGRES_SYNC_DB may carry it
+  const std::string replaced = "no\xef\xbf\xbd\xef\xbf\xbd" "db";  // two U+FFFD
+  SyncOutcome outcome;
+  outcome.skipped = {{"7", "column name: " + bad}};
+  outcome.counts.skipped = 1;
+  StatusInfo status;
+  status.last = LastRun{0, false, bad, {}, bad};
+  const std::vector<std::pair<const char*, json>> shapes = {
+      {"run_json", run_json(false, bad, RunReport{false, {}, bad, 0})},
+      {"dry_run_json", dry_run_json(outcome)},
+      {"status_json", status_json(status)},
+      {"status_error_json", status_error_json(bad)},
+      {"failure_json", failure_json(bad)},
+      {"skipped_json", skipped_json(outcome.skipped)},
+  };
+  for (const auto& [name, j] : shapes) {
+    INFO(name);
+    CHECK_THROWS(j.dump());  // what crashed the tool before (type_error 316)
+    std::string line;
+    REQUIRE_NOTHROW(line = to_json_line(j));
+    CHECK(line.find('\n') == std::string::npos);
+    CHECK(line.find(replaced) != std::string::npos);
+    CHECK(json::parse(line).is_structured());
+  }
 }
