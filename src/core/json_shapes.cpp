@@ -31,7 +31,6 @@ json id_json(const MeterId& id) {
   return id;
 }
 
-std::string safe_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string shorten(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
@@ -146,6 +145,8 @@ json status_error_json(const std::string& error) {
   out["error"] = out["message"];
   return out;
 }
+
+std::string to_json_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string run_summary(const SyncCounts& c) {
   return "inserted " + std::to_string(c.inserted) + ", updated " + std::to_string(c.updated) +

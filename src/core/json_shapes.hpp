@@ -30,12 +30,12 @@ nlohmann::json skipped_json(const std::vector<SkippedRow>& skipped);
 nlohmann::json id_json(const MeterId& id);
 // The log row's audit trail: per kind the total and the first ids (updates with their columns).
 nlohmann::json changes_json(const SyncCounts& counts, const ChangeLists& changes);
-// The one way to serialise (stdout, the log sink, meter_sync_log): compact, one line, no
-// newline; bytes that are not valid UTF-8 (a database name, a server message) replaced by
-// U+FFFD instead of throwing.
-std::string safe_dump(const nlohmann::json& value);
 // A value for a person: at most `max_bytes` bytes, cut at a character boundary, "..." added.
 std::string shorten(const std::string& text, std::size_t max_bytes = 200);
+
+// The one way to serialise: compact, one line (no newline), bytes that are not valid UTF-8
+// replaced by U+FFFD instead of throwing (a database name or a server message may carry them).
+std::string to_json_line(const nlohmann::json& j);
 
 // One-line human summaries.
 std::string run_summary(const SyncCounts& counts);

@@ -78,7 +78,7 @@ std::int64_t finish_sync_log_success(pqxx::transaction_base& tx, std::int64_t lo
                   ", updated_count = " + std::to_string(o.counts.updated) +
                   ", deleted_count = " + std::to_string(o.counts.deleted) +
                   ", skipped_count = " + std::to_string(o.counts.skipped) +
-                  ", details = " + tx.quote(safe_dump(details)) + "::jsonb WHERE id = " +
+                  ", details = " + tx.quote(to_json_line(details)) + "::jsonb WHERE id = " +
                   std::to_string(log_id) + " RETURNING " + finished_us)[0]
       .as<std::int64_t>();
 }

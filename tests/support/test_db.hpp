@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/doctest_strings.hpp"
 #include "support/process.hpp"
 
 namespace testing_support {

@@ -91,7 +91,7 @@ TEST_CASE("failure_json: success false and a message that is never empty") {
   CHECK(status_error_json("")["error"] == status_error_json("")["message"]);
 }
 
-TEST_CASE("safe_dump: invalid UTF-8 through every serialiser is replaced, never thrown") {
+TEST_CASE("to_json_line: invalid UTF-8 through every serialiser is replaced, never thrown") {
   const std::string bad = "no\xff\xfe" "db";  // a database name as POSTGRES_SYNC_DB may carry it
   const std::string replaced = "no\xef\xbf\xbd\xef\xbf\xbd" "db";  // two U+FFFD
   SyncOutcome outcome;
@@ -115,7 +115,7 @@ TEST_CASE("safe_dump: invalid UTF-8 through every serialiser is replaced, never 
     INFO(name);
     CHECK_THROWS(j.dump());  // what crashed the tool before (type_error 316)
     std::string line;
-    REQUIRE_NOTHROW(line = safe_dump(j));
+    REQUIRE_NOTHROW(line = to_json_line(j));
     CHECK(line.find('\n') == std::string::npos);
     CHECK(line.find(replaced) != std::string::npos);
     CHECK(json::parse(line).is_structured());
