@@ -14,7 +14,7 @@ bool g_printed = false;  // guarded by g_mutex
 }  // namespace
 
 void print_json(const nlohmann::json& j) {
-  const std::string line = safe_dump(j) + "\n";
+  const std::string line = to_json_line(j) + "\n";
   std::lock_guard<std::mutex> lock(g_mutex);
   if (g_printed) return;
   g_printed = true;

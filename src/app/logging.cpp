@@ -34,7 +34,7 @@ class SafeFormatter final : public spdlog::formatter {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                           msg.time.time_since_epoch()).count();
       const auto level = spdlog::level::to_string_view(msg.level);
-      line = safe_dump(nlohmann::json{{"time", iso8601_utc_ms(us)},
+      line = to_json_line(nlohmann::json{{"time", iso8601_utc_ms(us)},
                             {"level", std::string(level.data(), level.size())},
                             {"program", "meter-sync"},
                             {"message", payload}}) + "\n";

@@ -62,7 +62,7 @@ void log_json_run(const std::vector<std::string>& args, const ProcessResult& res
       command = a;
       break;
     }
-  const std::string line = meter_sync::safe_dump({{"command", command},
+  const std::string line = meter_sync::to_json_line({{"command", command},
                                                      {"args", args},
                                                      {"exit_code", result.exit_code},
                                                      {"stdout", result.out}}) + "\n";
