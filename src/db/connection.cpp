@@ -16,13 +16,14 @@ ConnParams session_params(const ConnParams& params, const Settings& s) {
   set_default("connect_timeout", std::to_string(s.connect_timeout_s));
   set_default("application_name", "meter-sync");
   // Dead-peer bounds: a peer that vanishes without a FIN (a cut link, a lost host) is given
-  // up after 15 s of silence plus 3 unanswered probes 5 s apart, or 30 s of unacknowledged
+  // up after 10 s of silence plus 3 unanswered probes 3 s apart, or 20 s of unacknowledged
   // data. The server's side of the session gets the same values (dead_peer_settings_sql).
+  // 20 s, not 60: a run cut off from both servers waits for one, then rolls back the other.
   set_default("keepalives", "1");
-  set_default("keepalives_idle", "15");
-  set_default("keepalives_interval", "5");
+  set_default("keepalives_idle", "10");
+  set_default("keepalives_interval", "3");
   set_default("keepalives_count", "3");
-  set_default("tcp_user_timeout", "30000");  // milliseconds
+  set_default("tcp_user_timeout", "20000");  // milliseconds
   set_default("client_encoding", "UTF8");  // COPY lines pass through unchanged: same encoding
   return out;
 }
@@ -96,6 +97,10 @@ void Database::log_standby_lag() {
   if (!row[0].as<bool>()) return;
   spdlog::debug("{} is a hot standby: last replayed transaction {} s ago{}", label_, row[2].as<std::string>(),
                 row[1].as<bool>() ? ", replay paused" : "");
+}
+
+std::string Database::lost_message(const std::exception& e) const {
+  return label_ + ": connection lost (the server closed it, or stopped answering): " + one_line(e.what());
 }
 
 void Database::cancel() noexcept {

@@ -33,8 +33,8 @@ class Database {
     } catch (const pqxx::failure& e) {
       // A connection that died mid-COPY surfaces as a plain pqxx::failure: judge by the
       // connection's state, not by the exception type alone.
-      const ExitStatus status = lost() ? ExitStatus::unavailable : classify_db_error(e);
-      throw Failure(status, label_ + ": " + one_line(e.what()));
+      if (lost()) throw Failure(ExitStatus::unavailable, lost_message(e));
+      throw Failure(classify_db_error(e), label_ + ": " + one_line(e.what()));
     } catch (const pqxx::usage_error& e) {
       throw Failure(ExitStatus::failure, label_ + ": " + one_line(e.what()));
     }
@@ -47,7 +47,10 @@ class Database {
   bool lost() const noexcept { return conn_ && !conn_->is_open(); }
 
  private:
-  void log_standby_lag();  // debug output: a remote that is a standby, and how far behind
+  void log_standby_lag();
+  // "<label>: connection lost (...): <what>": libpqxx's text after the fact, such as "Could
+  // not obtain client encoding: not connected", does not say that the connection is gone.
+  std::string lost_message(const std::exception& e) const;  // debug output: a remote that is a standby, and how far behind
   std::string label_;
   std::unique_ptr<pqxx::connection> conn_;
 };
