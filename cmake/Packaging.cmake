@@ -7,6 +7,8 @@
 #   /usr/bin/meter-sync
 #   /usr/share/man/man1/meter-sync.1.gz
 #   /usr/share/doc/meter-sync/{copyright,changelog.Debian.gz}
+#   /usr/share/meter-sync/{status,run,failure}.schema.json
+#   /usr/share/bash-completion/completions/meter-sync
 #   /etc/cron.d/meter-sync                 (conffile)
 #   /etc/meter-sync/meter-sync.env         (conffile, root:meter-sync 0640)
 #   /lib/systemd/system/meter-sync.{service,timer}   (installed, not enabled)
@@ -61,6 +63,15 @@ install(FILES "${_ms_pkg_bin}/meter-sync.1.gz"
         DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" PERMISSIONS ${_ms_0644})
 install(FILES "${_ms_pkg_src}/copyright" "${_ms_pkg_bin}/changelog.Debian.gz"
         DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/meter-sync" PERMISSIONS ${_ms_0644})
+# The JSON Schema (draft 2020-12) of what status --json and run --json print (man page:
+# FOR WEB BACKENDS).
+install(FILES "${_ms_root}/schema/status.schema.json" "${_ms_root}/schema/run.schema.json"
+              "${_ms_root}/schema/failure.schema.json"
+        DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/meter-sync" PERMISSIONS ${_ms_0644})
+# Generated from the settings table (src/CMakeLists.txt: meter-sync-completion).
+install(FILES "${PROJECT_BINARY_DIR}/meter-sync.bash-completion"
+        DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions"
+        RENAME meter-sync PERMISSIONS ${_ms_0644})
 install(FILES "${_ms_pkg_src}/lintian-overrides"
         DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
         RENAME meter-sync PERMISSIONS ${_ms_0644})

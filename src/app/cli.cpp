@@ -7,10 +7,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <stdexcept>
+#include <type_traits>
+#include <variant>
 #include <pqxx/version>
 
 #include "app/env_file_check.hpp"
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
@@ -18,6 +24,7 @@
 #include "core/errors.hpp"
 #include "core/json_shapes.hpp"
 #include "core/redact.hpp"
+#include "core/settings_table.hpp"
 
 namespace meter_sync::app {
 namespace {
@@ -55,12 +62,17 @@ std::vector<std::string> written_secrets(const FlagValues& flags, const Environm
   };
   for (const auto* flag : {&flags.local_db, &flags.remote_db})
     if (*flag) add(**flag, true);
-  for (const std::string name : {"METER_SYNC_LOCAL_DB", "METER_SYNC_REMOTE_DB", "POSTGRES_SYNC_PASSWORD",
-                                 "POSTGRES_CLIENT_PASSWORD", "PGPASSWORD"}) {
-    const bool conninfo = name.rfind("_DB") == name.size() - 3;
+  auto add_variable = [&](const std::string& name, bool conninfo) {
     if (auto it = env.find(name); it != env.end()) add(it->second, conninfo);
     if (auto it = file.find(name); it != file.end()) add(it->second.value, conninfo);
+  };
+  for (const auto& spec : settings_table()) {
+    if (spec.kind != Kind::conninfo) continue;
+    add_variable(spec.env, true);
+    for (const auto& piece : spec.also_env)
+      if (piece.size() > 9 && piece.compare(piece.size() - 9, 9, "_PASSWORD") == 0) add_variable(piece, false);
   }
+  add_variable("PGPASSWORD", false);
   return out;
 }
 
@@ -73,10 +85,77 @@ void hide_in_arguments(int argc, char** argv, const std::vector<std::string>& se
   }
 }
 
-}  // namespace
+// The options that are not settings (no environment name): bound to what the commands read.
+CLI::Option* add_command_line_only(CLI::App& app, const std::string& names, const SettingSpec& spec,
+                                   CommandLine& cl) {
+  const std::string key = scope_name(spec.scope) + " " + spec.flag;
+  const std::string help = help_line(spec);
+  if (key == " --env-file") return app.add_option(names, cl.env_file, help);
+  if (key == " --quiet") return app.add_flag(names, cl.quiet, help);
+  if (key == "run --dry-run") return app.add_flag(names, cl.run.dry_run, help);
+  if (key == "run --json") return app.add_flag(names, cl.run.json, help);
+  if (key == "run --trigger") return app.add_option(names, cl.run.trigger, help);
+  if (key == "run --full-fetch") return app.add_flag(names, cl.run.full_fetch, help);
+  if (key == "status --json") return app.add_flag(names, cl.status_json, help);
+  if (key == "status --max-age") return app.add_option(names, cl.status_max_age, help);
+  throw std::logic_error("settings_table row '" + key + "' is bound to nothing in app/cli.cpp");
+}
 
-int main(int argc, char** argv) {
-  start_signal_watch();
+// The CLI11 options of one command, from the settings table: names, help, value name and check.
+void add_options(CLI::App& app, Scope scope, CommandLine& cl) {
+  for (const auto& spec : settings_table()) {
+    if (spec.scope != scope) continue;
+    const std::string names = spec.short_flag.empty() ? spec.flag : spec.short_flag + "," + spec.flag;
+    CLI::Option* option = std::visit(
+        [&](auto field) -> CLI::Option* {
+          if constexpr (std::is_same_v<decltype(field), std::monostate>) {
+            return add_command_line_only(app, names, spec, cl);
+          } else {
+            return app.add_option(names, cl.flags.*field, help_line(spec));
+          }
+        },
+        spec.field);
+    if (spec.kind != Kind::flag) option->type_name(spec.value_name);
+    if (spec.kind == Kind::choice) option->check(CLI::IsMember(spec.choices));
+    if (spec.kind == Kind::integer && !(spec.min == INT64_MIN && spec.max == INT64_MAX))
+      option->check(CLI::Range(spec.min, spec.max));
+    if (spec.kind == Kind::duration)
+      option->check([](const std::string& v) { return parse_duration(v) ? std::string() : "not a duration: " + v; });
+  }
+}
+
+// What the command line asks for, read from argv itself so that it holds even when the
+// command line does not parse: `--json` anywhere counts.
+struct Intent {
+  bool json = false;
+  std::string command;  // "run", "status" or "" (none recognised)
+};
+
+Intent read_intent(int argc, char** argv) {
+  Intent intent;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--json" || arg.rfind("--json=", 0) == 0) intent.json = true;
+    if (intent.command.empty() && (arg == "run" || arg == "status")) intent.command = arg;
+  }
+  return intent;
+}
+
+// The failure object of the command asked for: status keeps its "error" key.
+nlohmann::json failure_for(const Intent& intent, const std::string& message) {
+  return intent.command == "status" ? status_error_json(message) : failure_json(message);
+}
+
+// Reports a failure that happened outside the commands (command line, settings, a bug):
+// one line on stderr, and with --json the failure object on stdout.
+int fail(const Intent& intent, ExitStatus status, const std::string& message, bool log = true) {
+  const std::string clean = scrub(message);
+  if (log) spdlog::error("{}", clean);
+  if (intent.json) print_json(failure_for(intent, clean));
+  return to_int(status);
+}
+
+int run_main(int argc, char** argv, const Intent& intent) {
   CommandLine cl;
   CLI::App app{"meter-sync: keeps the local PostgreSQL copy of a tenant's meters in step with "
                "the remote Client System database.",
@@ -84,55 +163,21 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--env-file", cl.env_file, "Env file to read (default /etc/meter-sync/meter-sync.env if it exists)");
-  app.add_option("--local-db", cl.flags.local_db, "Local database: libpq connection string or URI");
-  app.add_option("--remote-db", cl.flags.remote_db, "Remote database: libpq connection string or URI");
-  app.add_option("--log-level", cl.flags.log_level, "trace|debug|info|warn|error|off (default info)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.add_option("--log-format", cl.flags.log_format, "text|json (default text)")
-      ->check(CLI::IsMember({"text", "json"}));
-  app.add_flag("-q,--quiet", cl.quiet, "Same as --log-level warn; a successful run prints nothing");
-  app.add_option("--lock-key", cl.flags.lock_key, "Advisory lock key (default 63837)");
-  app.add_option("--connect-timeout", cl.flags.connect_timeout, "Seconds to wait for a connection (default 10)")
-      ->check(CLI::Range(1, 3600));
-  app.add_option("--statement-timeout", cl.flags.statement_timeout, "Seconds a statement may run, 0 = no limit (default 600)")
-      ->check(CLI::Range(0, 86400));
-  app.add_option("--lock-timeout", cl.flags.lock_timeout, "Seconds to wait for a row or table lock (default 30)")
-      ->check(CLI::Range(0, 86400));
-  app.add_option("--remote-table", cl.flags.remote_table,
-                 "Remote table or view to read, optionally schema-qualified (default meter)");
-  app.add_option("--metrics-file", cl.flags.metrics_file,
-                 "Rewrite this Prometheus textfile after every run (node_exporter textfile collector)");
-
   auto* run = app.add_subcommand("run", "Sync the tenant's meters from the remote database now");
-  run->add_flag("--dry-run", cl.run.dry_run, "Show what would change; change nothing, log nothing");
-  run->add_flag("--json", cl.run.json, "Print one JSON object on stdout");
-  run->add_option("--trigger", cl.run.trigger, "scheduled|manual (default manual), recorded in meter_sync_log")
-      ->check(CLI::IsMember({"scheduled", "manual"}));
-  run->add_option("--max-deactivate-percent", cl.flags.max_deactivate_percent,
-                  "Refuse to deactivate more than P% of active meters (default 50; 100 = off)")
-      ->check(CLI::Range(0, 100));
-  run->add_option("--tenant-id", cl.flags.tenant_id, "Tenant to sync (default: the local tenant table's row)");
-  run->add_flag("--full-fetch", cl.run.full_fetch,
-                "Fetch and compare every remote row, not only those whose version changed");
-  run->add_option("--full-compare-every", cl.flags.full_compare_every,
-                  "Compare every row when the last full comparison is older than this (default 24h; 0 = never)")
-      ->check([](const std::string& v) { return parse_duration(v) ? std::string() : "not a duration: " + v; });
-
   auto* status = app.add_subcommand("status", "Show the last sync and the meter count");
-  status->add_flag("--json", cl.status_json, "Print one JSON object on stdout");
-  status->add_option("--max-age", cl.status_max_age,
-                     "Health check: exit 1 unless a sync succeeded within this duration (30m, 2h, 1d)")
-      ->check([](const std::string& v) { return parse_duration(v) ? std::string() : "not a duration: " + v; });
+  add_options(app, Scope::global, cl);
+  add_options(*run, Scope::run, cl);
+  add_options(*status, Scope::status, cl);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help, version or the error
-    return code == 0 ? 0 : to_int(ExitStatus::usage);
+    if (code == 0) return 0;       // --help, --version: text, as asked
+    return fail(intent, ExitStatus::usage,
+                std::string("bad command line: ") + e.what() + " (see meter-sync --help)", false);
   }
 
-  const bool json = run->parsed() ? cl.run.json : cl.status_json;
   if (cl.quiet && !cl.flags.log_level) cl.flags.log_level = "warn";
   setup_logging(cl.flags.log_level.value_or("info"), cl.flags.log_format == std::string("json") ? LogFormat::json : LogFormat::text);
   Settings settings;
@@ -144,11 +189,7 @@ int main(int argc, char** argv) {
     set_log_secrets(secrets);  // already for the messages about the settings themselves
     settings = resolve_settings(cl.flags, env, file);
   } catch (const Failure& failure) {
-    const std::string message = scrub(failure.what());
-    spdlog::error("{}", message);
-    if (json && run->parsed()) std::cout << run_json(false, message, std::nullopt).dump() << std::endl;
-    if (json && !run->parsed()) std::cout << status_error_json(message).dump() << std::endl;
-    return to_int(failure.status());
+    return fail(intent, failure.status(), failure.what());
   }
   for (auto& secret : secrets_of(settings)) secrets.push_back(std::move(secret));
   set_log_secrets(secrets);
@@ -161,6 +202,31 @@ int main(int argc, char** argv) {
   status_options.json = cl.status_json;
   if (cl.status_max_age) status_options.max_age_s = parse_duration(*cl.status_max_age);
   return status_command(settings, status_options);
+}
+
+}  // namespace
+
+// The one top-level catch (as ccache's ccache_main): whatever escapes still ends with one
+// line on stderr, the failure object under --json, and an exit status from the table.
+int main(int argc, char** argv) {
+  start_signal_watch();
+  const Intent intent = read_intent(argc, argv);
+  // Stopped outside a run (a run installs its own action, which rolls back and reports):
+  // print the failure object, then exit 128 + signal.
+  CancelAction on_signal([intent] {
+    const int signal = received_signal().load();
+    print_json(failure_for(intent, std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM")));
+    std::_Exit(128 + signal);
+  });
+  try {
+    return run_main(argc, argv, intent);
+  } catch (const Failure& failure) {
+    return fail(intent, failure.status(), failure.what());
+  } catch (const std::exception& e) {
+    return fail(intent, ExitStatus::failure, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(intent, ExitStatus::failure, "internal error: an unknown exception");
+  }
 }
 
 }  // namespace meter_sync::app

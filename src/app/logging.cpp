@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "core/json_shapes.hpp"
 #include "core/redact.hpp"
 #include "core/time_format.hpp"
 
@@ -33,11 +34,10 @@ class SafeFormatter final : public spdlog::formatter {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                           msg.time.time_since_epoch()).count();
       const auto level = spdlog::level::to_string_view(msg.level);
-      line = nlohmann::json{{"time", iso8601_utc_ms(us)},
+      line = to_json_line(nlohmann::json{{"time", iso8601_utc_ms(us)},
                             {"level", std::string(level.data(), level.size())},
                             {"program", "meter-sync"},
-                            {"message", payload}}
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+                            {"message", payload}}) + "\n";
     } else {
       spdlog::memory_buf_t buf;
       text_->format(msg, buf);

@@ -9,6 +9,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/signals.hpp"
 #include "core/json_shapes.hpp"
@@ -19,6 +20,7 @@
 #include "db/schema.hpp"
 #include "db/sync_log.hpp"
 #include "db/sync_state.hpp"
+#include "core/change_text.hpp"
 
 namespace meter_sync::app {
 namespace {
@@ -83,7 +85,7 @@ class SyncRun {
 
   void start_log() {
     log_id_ = local_->guarded([&] {
-      ensure_sync_log_table(local_->conn());
+      ensure_sync_log_table(local_->conn(), local_->label());
       close_abandoned_runs(local_->conn());
       return start_sync_log(local_->conn(), options_.trigger);
     });
@@ -97,34 +99,50 @@ class SyncRun {
     // A deferred constraint would fail only at COMMIT, sinking the whole run: check each
     // statement, so the batch splitting can find and skip the offending row.
     local_->guarded([&] { tx.exec("SET CONSTRAINTS ALL IMMEDIATE"); });
-    const auto local_columns = local_->guarded([&] {
+    const Relation local_table = local_->guarded([&] {
       tenant_ = settings_.tenant_id ? *settings_.tenant_id : read_tenant_id(tx, local_->label());
-      return table_columns(tx, spec_.table, local_->label());
+      Relation table = describe_relation(tx, quote_ident(spec_.table), local_->label(), spec_.table);
+      require_privileges(table, spec_.copied, {"SELECT", "INSERT", "UPDATE"}, local_->label());
+      require_temp_privilege(tx, local_->label());
+      return table;
     });
     check_stop();
     remote_ = std::make_unique<Database>(Side::remote, settings_.remote_db, settings_);
     remote_ptr_.store(remote_.get());
     RemoteSnapshot snapshot = remote_->guarded([&] { return RemoteSnapshot(remote_->conn(), "meter-sync"); });
-    SyncPlan plan(spec_, local_columns,
-                  remote_->guarded([&] { return table_columns(snapshot, spec_.table, remote_->label()); }),
-                  local_->label(), remote_->label());
-    const auto [remote_key_unique, remote_versions] = remote_->guarded([&] {
-      return std::pair(key_is_unique(snapshot, spec_.table, spec_.key), has_row_versions(snapshot, spec_.table));
+    const Relation remote_table = remote_->guarded([&] {
+      Relation table = describe_relation(snapshot, settings_.remote_table, remote_->label());
+      auto needed = spec_.copied;
+      needed.push_back(spec_.tenant_column);
+      require_privileges(table, needed, {"SELECT"}, remote_->label());
+      return table;
     });
-    if (!remote_versions) plan.without_remote_versions();
-    const bool state_usable = local_->guarded([&] {
+    SyncPlan plan(spec_, local_table.columns, remote_table.columns, local_->label(), remote_->label(),
+                  remote_table.sql);
+    const auto [remote_key_unique, remote_system] = remote_->guarded([&] {
+      return std::pair(key_is_unique(snapshot, remote_table.sql, spec_.key), remote_system_identifier(snapshot));
+    });
+    if (!remote_table.has_row_versions) plan.without_remote_versions();
+    const std::string signature = state_signature(plan, *tenant_, remote_system);
+    const auto [state_usable, comparison_due] = local_->guarded([&] {
       tx.exec(plan.create_work_tables());
-      return prepare_sync_state(tx, plan, *tenant_);
+      check_conversions(tx, plan, local_->label());  // before any data moves, dry runs too
+      return std::pair(prepare_sync_state(tx, plan, signature, local_->label()),
+                       full_comparison_due(tx, settings_.full_compare_every_s));
     });
+    if (state_usable && comparison_due && !options_.full_fetch)
+      spdlog::debug("full comparison: none succeeded within --full-compare-every ({} s)", settings_.full_compare_every_s);
 
     std::optional<SyncOutcome> outcome;
     if (!options_.dry_run && remote_key_unique &&
         local_->guarded([&] { return initial_load_possible(tx, plan); }))
       outcome = initial_load(*remote_, snapshot, *local_, tx, plan, *tenant_, received_signal());
-    if (!outcome) outcome = staged_sync(tx, snapshot, plan, state_usable, remote_key_unique);
+    if (!outcome) outcome = staged_sync(tx, snapshot, plan, state_usable && !comparison_due, remote_key_unique);
     check_stop();
     remote_->guarded([&] { snapshot.commit(); });
     outcome->tenant_id = *tenant_;
+    outcome->full_comparison = outcome->fetch != "incremental";
+    outcome->state_signature = signature;
     if (options_.dry_run) {
       local_->guarded([&] { tx.abort(); });
       return *outcome;
@@ -166,7 +184,7 @@ class SyncRun {
   int report_success(const SyncOutcome& outcome) {
     const auto& c = outcome.counts;
     for (const auto& s : outcome.skipped)
-      spdlog::warn("meter {} skipped: {}", s.id ? std::to_string(*s.id) : "(null id)", s.reason);
+      spdlog::warn("meter {} skipped: {}", s.id ? *s.id : "(null id)", s.reason);
     if (c.skipped > static_cast<std::int64_t>(outcome.skipped.size()))
       spdlog::warn("{} more meters skipped (not listed)", c.skipped - outcome.skipped.size());
     const ExitStatus status = c.skipped > 0 ? ExitStatus::data : ExitStatus::ok;
@@ -179,7 +197,7 @@ class SyncRun {
     spdlog::debug("{}", message);
     if (options_.json) {
       RunReport report{true, c, std::nullopt, finished_at_us_};
-      std::cout << run_json(true, message, report).dump() << std::endl;
+      print_json(run_json(true, message, report));
     } else if (!options_.quiet || status != ExitStatus::ok) {
       std::cout << run_summary(c) << std::endl;
     }
@@ -188,20 +206,24 @@ class SyncRun {
 
   void print_dry_run(const SyncOutcome& o) const {
     if (options_.json) {
-      std::cout << dry_run_json(o).dump() << std::endl;
+      print_json(dry_run_json(o));
       return;
     }
-    auto list = [](const std::vector<std::int64_t>& ids) {
+    auto list = [](const std::vector<MeterId>& ids) {
       std::string out;
-      for (auto id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
+      for (std::size_t i = 0; i < ids.size() && i < max_listed_ids; ++i) out += (out.empty() ? "" : " ") + ids[i];
       return out.empty() ? std::string("-") : out;
     };
+    std::vector<MeterId> updated;
+    for (const auto& u : o.changes.updated) updated.push_back(u.id);
     std::cout << "dry run for tenant " << o.tenant_id << ": " << run_summary(o.counts) << "; nothing changed\n"
-              << "would insert:     " << list(o.planned.inserted) << "\n"
-              << "would update:     " << list(o.planned.updated) << "\n"
-              << "would deactivate: " << list(o.planned.deleted) << "\n";
+              << "would insert:     " << list(o.changes.inserted) << "\n"
+              << "would update:     " << list(updated) << "\n"
+              << "would deactivate: " << list(o.changes.deleted) << "\n";
+    for (std::size_t i = 0; i < o.changes.updated.size() && i < max_listed_ids; ++i)
+      std::cout << "would update " << o.changes.updated[i].id << ": " << describe_changes(o.changes.updated[i]) << "\n";
     for (const auto& s : o.skipped)
-      std::cout << "would skip:       " << (s.id ? std::to_string(*s.id) : "(null id)") << ": " << s.reason << "\n";
+      std::cout << "would skip:       " << (s.id ? *s.id : "(null id)") << ": " << s.reason << "\n";
     std::cout.flush();
   }
 
@@ -225,7 +247,7 @@ class SyncRun {
     if (options_.json) {
       std::optional<RunReport> report;
       if (attempted_) report = RunReport{false, {}, message, at};
-      std::cout << run_json(false, message, report).dump() << std::endl;
+      print_json(run_json(false, message, report));
     }
     return to_int(status);
   }

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "core/json_shapes.hpp"
 #include "db/status_query.hpp"
@@ -14,7 +15,7 @@ namespace {
 int report_failure(const Failure& failure, bool json) {
   const std::string message = scrub(failure.what());
   spdlog::error("{}", message);
-  if (json) std::cout << status_error_json(message).dump() << std::endl;
+  if (json) print_json(status_error_json(message));
   return to_int(failure.status());
 }
 
@@ -25,7 +26,7 @@ int status_command(const Settings& settings, const StatusOptions& options) {
   try {
     Database local(Side::local, settings.local_db, settings);
     const StatusInfo status = read_status(local, meter_table(), settings.lock_key);
-    if (json) std::cout << status_json(status).dump() << std::endl;
+    if (json) print_json(status_json(status));
     else std::cout << status_text(status) << std::flush;
     return to_int(ExitStatus::ok);
   } catch (const Failure& failure) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/settings_table.hpp"
 
 extern char** environ;
 
@@ -44,66 +45,66 @@ std::int64_t parse_integer(const Found& f, std::int64_t min, std::int64_t max) {
   return value;
 }
 
+// Each pick_* applies the precedence to one row of the settings table: the flag's value
+// (CLI11 has checked it against the same row), else the variable, else the default.
 template <typename T>
-T pick_integer(const std::optional<T>& flag, const Sources& sources, const std::string& name,
-               T fallback, std::int64_t min, std::int64_t max) {
+T pick_integer(const std::optional<T>& flag, const SettingSpec& spec, const Sources& sources, T fallback) {
   if (flag) return *flag;
-  if (auto f = sources.lookup(name)) return static_cast<T>(parse_integer(*f, min, max));
+  if (auto f = sources.lookup(spec.env)) return static_cast<T>(parse_integer(*f, spec.min, spec.max));
   return fallback;
 }
 
 // A connection: the whole string (flag, else variable) is the base; the separate
-// POSTGRES_<PREFIX>_* pieces fill in keywords it leaves unset. Never falls back to the
-// other database's settings: what is missing stays a libpq default.
-ConnParams pick_connection(const std::optional<std::string>& flag, const std::string& flag_name,
-                           const Sources& sources, const std::string& whole_var,
-                           const std::string& prefix, bool with_sslmode) {
+// POSTGRES_<PREFIX>_* pieces (the row's also_env) fill in keywords it leaves unset. Never falls
+// back to the other database's settings: what is missing stays a libpq default.
+ConnParams pick_connection(const std::optional<std::string>& flag, const SettingSpec& spec,
+                           const Sources& sources) {
   ConnParams params;
   if (flag) {
-    params = parse_conninfo(*flag, flag_name);
-  } else if (auto f = sources.lookup(whole_var)) {
+    params = parse_conninfo(*flag, spec.flag);
+  } else if (auto f = sources.lookup(spec.env)) {
     params = parse_conninfo(f->value, f->origin);
   }
-  std::vector<std::pair<std::string, std::string>> pieces = {
-      {"HOST", "host"}, {"PORT", "port"}, {"DB", "dbname"}, {"USER", "user"}, {"PASSWORD", "password"}};
-  if (with_sslmode) pieces.emplace_back("SSLMODE", "sslmode");
-  for (const auto& [suffix, keyword] : pieces) {
-    if (params.count(keyword)) continue;
-    if (auto f = sources.lookup(prefix + suffix); f && !f->value.empty()) params[keyword] = f->value;
+  static const std::vector<std::pair<std::string, std::string>> keywords = {
+      {"_HOST", "host"}, {"_PORT", "port"}, {"_DB", "dbname"}, {"_USER", "user"},
+      {"_PASSWORD", "password"}, {"_SSLMODE", "sslmode"}};
+  for (const auto& var : spec.also_env) {
+    for (const auto& [suffix, keyword] : keywords) {
+      if (var.size() < suffix.size() || var.compare(var.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      if (params.count(keyword)) continue;
+      if (auto f = sources.lookup(var); f && !f->value.empty()) params[keyword] = f->value;
+    }
   }
   return params;
 }
 
-const std::vector<std::string> log_levels = {"trace", "debug", "info", "warn", "error", "off"};
-
-std::string pick_choice(const std::optional<std::string>& flag, const Sources& sources,
-                        const std::string& name, const std::string& fallback,
-                        const std::vector<std::string>& allowed) {
+std::string pick_choice(const std::optional<std::string>& flag, const SettingSpec& spec, const Sources& sources) {
   if (flag) return *flag;  // CLI11 has checked it already
-  auto f = sources.lookup(name);
-  if (!f) return fallback;
-  for (const auto& a : allowed)
+  auto f = sources.lookup(spec.env);
+  if (!f) return spec.default_text;
+  for (const auto& a : spec.choices)
     if (a == f->value) return a;
   std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "" : "|") + a;
+  for (const auto& a : spec.choices) list += (list.empty() ? "" : "|") + a;
   throw config_error("invalid " + f->origin + ": '" + f->value + "', expected " + list);
 }
 
-std::int64_t pick_duration(const std::optional<std::string>& flag, const std::string& flag_name,
-                           const Sources& sources, const std::string& name, std::int64_t fallback) {
+std::int64_t pick_duration(const std::optional<std::string>& flag, const SettingSpec& spec,
+                           const Sources& sources, std::int64_t fallback) {
   std::optional<Found> f;
-  if (flag) f = Found{*flag, flag_name};
-  else f = sources.lookup(name);
+  if (flag) f = Found{*flag, spec.flag};
+  else f = sources.lookup(spec.env);
   if (!f) return fallback;
   if (auto seconds = parse_duration(f->value)) return *seconds;
   throw config_error("invalid " + f->origin + ": '" + f->value +
                      "' is not a duration (seconds, or a number with s, m, h or d)");
 }
 
-std::optional<std::string> pick_text(const std::optional<std::string>& flag, const Sources& sources,
-                                     const std::string& name) {
+std::optional<std::string> pick_text(const std::optional<std::string>& flag, const SettingSpec& spec,
+                                     const Sources& sources) {
   if (flag) return flag;
-  if (auto f = sources.lookup(name); f && !f->value.empty()) return f->value;
+  if (auto f = sources.lookup(spec.env); f && !f->value.empty()) return f->value;
   return std::nullopt;
 }
 
@@ -132,35 +133,26 @@ std::optional<std::int64_t> parse_duration(const std::string& text) {
 
 Settings resolve_settings(const FlagValues& flags, const Environment& env, const EnvFile& file) {
   const Sources sources(env, file);
-  Settings s;
-  s.local_db = pick_connection(flags.local_db, "--local-db", sources, "METER_SYNC_LOCAL_DB",
-                               "POSTGRES_SYNC_", false);
-  s.remote_db = pick_connection(flags.remote_db, "--remote-db", sources, "METER_SYNC_REMOTE_DB",
-                                "POSTGRES_CLIENT_", true);
-  s.log_level = pick_choice(flags.log_level, sources, "METER_SYNC_LOG_LEVEL", "info", log_levels);
-  s.log_format = pick_choice(flags.log_format, sources, "METER_SYNC_LOG_FORMAT", "text",
-                             {"text", "json"}) == "json"
-                     ? LogFormat::json
-                     : LogFormat::text;
-  s.lock_key = pick_integer<std::int64_t>(flags.lock_key, sources, "METER_SYNC_LOCK_KEY", 63837,
-                                          INT64_MIN, INT64_MAX);
-  if (flags.tenant_id) {
-    s.tenant_id = flags.tenant_id;
-  } else if (auto f = sources.lookup("METER_SYNC_TENANT_ID")) {
-    s.tenant_id = parse_integer(*f, INT64_MIN, INT64_MAX);
-  }
-  s.max_deactivate_percent = pick_integer(flags.max_deactivate_percent, sources,
-                                          "METER_SYNC_MAX_DEACTIVATE_PERCENT", 50, 0, 100);
-  s.connect_timeout_s =
-      pick_integer(flags.connect_timeout, sources, "METER_SYNC_CONNECT_TIMEOUT", 10, 1, 3600);
+  Settings s;  // the defaults: the table's constants
+  s.local_db = pick_connection(flags.local_db, setting("--local-db"), sources);
+  s.remote_db = pick_connection(flags.remote_db, setting("--remote-db"), sources);
+  s.log_level = pick_choice(flags.log_level, setting("--log-level"), sources);
+  s.log_format = pick_choice(flags.log_format, setting("--log-format"), sources) == "json" ? LogFormat::json
+                                                                                         : LogFormat::text;
+  s.lock_key = pick_integer(flags.lock_key, setting("--lock-key"), sources, s.lock_key);
+  s.tenant_id = flags.tenant_id;  // no default: the local tenant table decides
+  if (const auto& spec = setting("--tenant-id"); !s.tenant_id)
+    if (auto f = sources.lookup(spec.env)) s.tenant_id = parse_integer(*f, spec.min, spec.max);
+  s.max_deactivate_percent =
+      pick_integer(flags.max_deactivate_percent, setting("--max-deactivate-percent"), sources, s.max_deactivate_percent);
+  s.connect_timeout_s = pick_integer(flags.connect_timeout, setting("--connect-timeout"), sources, s.connect_timeout_s);
   s.statement_timeout_s =
-      pick_integer(flags.statement_timeout, sources, "METER_SYNC_STATEMENT_TIMEOUT", 600, 0, 86400);
-  s.lock_timeout_s =
-      pick_integer(flags.lock_timeout, sources, "METER_SYNC_LOCK_TIMEOUT", 30, 0, 86400);
-  s.remote_table = pick_text(flags.remote_table, sources, "METER_SYNC_REMOTE_TABLE").value_or("meter");
-  s.full_compare_every_s = pick_duration(flags.full_compare_every, "--full-compare-every", sources,
-                                         "METER_SYNC_FULL_COMPARE_EVERY", 86400);
-  s.metrics_file = pick_text(flags.metrics_file, sources, "METER_SYNC_METRICS_FILE");
+      pick_integer(flags.statement_timeout, setting("--statement-timeout"), sources, s.statement_timeout_s);
+  s.lock_timeout_s = pick_integer(flags.lock_timeout, setting("--lock-timeout"), sources, s.lock_timeout_s);
+  s.remote_table = pick_text(flags.remote_table, setting("--remote-table"), sources).value_or(s.remote_table);
+  s.full_compare_every_s =
+      pick_duration(flags.full_compare_every, setting("--full-compare-every"), sources, s.full_compare_every_s);
+  s.metrics_file = pick_text(flags.metrics_file, setting("--metrics-file"), sources);
   return s;
 }
 

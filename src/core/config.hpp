@@ -1,6 +1,7 @@
 #pragma once
 // Settings and their precedence, written once:
 //   command-line flag > process environment > env file > built-in default (libpq's for connections).
+// Names, defaults and ranges come from the table in core/settings_table.
 // The environment and the env file are passed in as maps so the rules are testable.
 #include <cstdint>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "core/conninfo.hpp"
 #include "core/dotenv.hpp"
+#include "core/settings_table.hpp"
 
 namespace meter_sync {
 
@@ -28,16 +30,16 @@ struct FlagValues {
 struct Settings {
   ConnParams local_db;   // libpq keywords; empty map = all libpq defaults
   ConnParams remote_db;
-  std::string log_level = "info";
+  std::string log_level = default_log_level;
   LogFormat log_format = LogFormat::text;
-  std::int64_t lock_key = 63837;
+  std::int64_t lock_key = default_lock_key;
   std::optional<std::int64_t> tenant_id;
-  int max_deactivate_percent = 50;
-  int connect_timeout_s = 10;
-  int statement_timeout_s = 600;
-  int lock_timeout_s = 30;
-  std::string remote_table = "meter";          // table or view, optionally schema-qualified
-  std::int64_t full_compare_every_s = 86400;   // 0 = never
+  int max_deactivate_percent = default_max_deactivate_percent;
+  int connect_timeout_s = default_connect_timeout_s;
+  int statement_timeout_s = default_statement_timeout_s;
+  int lock_timeout_s = default_lock_timeout_s;
+  std::string remote_table = default_remote_table;         // table or view, optionally schema-qualified
+  std::int64_t full_compare_every_s = default_full_compare_every_s;   // 0 = never
   std::optional<std::string> metrics_file;     // Prometheus textfile, rewritten after each run
 };
 

@@ -1,5 +1,7 @@
 #include "core/json_shapes.hpp"
 
+#include <charconv>
+
 #include "core/time_format.hpp"
 
 namespace meter_sync {
@@ -7,7 +9,7 @@ namespace meter_sync {
 using nlohmann::json;
 
 json run_json(bool success, const std::string& message, const std::optional<RunReport>& result) {
-  json out = {{"success", success}, {"message", message}};
+  json out = success ? json{{"success", true}, {"message", message}} : failure_json(message);
   if (result) {
     json r = {{"success", result->success},
               {"inserted", result->counts.inserted},
@@ -21,12 +23,78 @@ json run_json(bool success, const std::string& message, const std::optional<RunR
   return out;
 }
 
+json id_json(const MeterId& id) {
+  std::int64_t value = 0;
+  const char* end = id.data() + id.size();
+  const auto [ptr, ec] = std::from_chars(id.data(), end, value);
+  if (!id.empty() && ec == std::errc() && ptr == end && std::to_string(value) == id) return value;
+  return id;
+}
+
+
+std::string shorten(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return text.substr(0, cut) + "...";
+}
+
 json skipped_json(const std::vector<SkippedRow>& skipped) {
   json list = json::array();
   for (const auto& s : skipped)
-    list.push_back({{"id", s.id ? json(*s.id) : json(nullptr)}, {"reason", s.reason}});
+    list.push_back({{"id", s.id ? id_json(*s.id) : json(nullptr)}, {"reason", s.reason}});
   return list;
 }
+
+namespace {
+
+json ids_json(const std::vector<MeterId>& ids, std::size_t at_most) {
+  json list = json::array();
+  for (std::size_t i = 0; i < ids.size() && i < at_most; ++i) list.push_back(id_json(ids[i]));
+  return list;
+}
+
+std::optional<std::string> shortened(const std::optional<std::string>& value) {
+  if (!value) return std::nullopt;
+  return shorten(*value);
+}
+
+json updated_meters_json(const std::vector<UpdatedMeter>& updated, std::size_t at_most, bool with_values) {
+  json list = json::array();
+  for (std::size_t i = 0; i < updated.size() && i < at_most; ++i) {
+    json columns = json::array();
+    json changes = json::object();
+    for (const auto& c : updated[i].changes) {
+      columns.push_back(c.column);
+      const auto old_value = shortened(c.old_value), new_value = shortened(c.new_value);
+      changes[c.column] = {{"old", old_value ? json(*old_value) : json(nullptr)},
+                           {"new", new_value ? json(*new_value) : json(nullptr)}};
+    }
+    json meter = {{"id", id_json(updated[i].id)}, {"columns", columns}};
+    if (with_values) meter["changes"] = changes;
+    list.push_back(meter);
+  }
+  return list;
+}
+
+}  // namespace
+
+json changes_json(const SyncCounts& counts, const ChangeLists& changes) {
+  const std::size_t all = changes.inserted.size() + changes.updated.size() + changes.deleted.size();
+  return {{"inserted", {{"total", counts.inserted}, {"ids", ids_json(changes.inserted, all)}}},
+          {"updated", {{"total", counts.updated}, {"meters", updated_meters_json(changes.updated, all, false)}}},
+          {"deactivated", {{"total", counts.deleted}, {"ids", ids_json(changes.deleted, all)}}}};
+}
+
+namespace {
+
+json updated_ids_json(const std::vector<UpdatedMeter>& updated) {
+  std::vector<MeterId> ids;
+  for (const auto& u : updated) ids.push_back(u.id);
+  return ids_json(ids, max_listed_ids);
+}
+
+}  // namespace
 
 json dry_run_json(const SyncOutcome& o) {
   const auto& c = o.counts;
@@ -39,9 +107,10 @@ json dry_run_json(const SyncOutcome& o) {
             {"updated", c.updated},
             {"deleted", c.deleted},
             {"skipped", c.skipped},
-            {"inserted_ids", o.planned.inserted},
-            {"updated_ids", o.planned.updated},
-            {"deleted_ids", o.planned.deleted},
+            {"inserted_ids", ids_json(o.changes.inserted, max_listed_ids)},
+            {"updated_ids", updated_ids_json(o.changes.updated)},
+            {"deleted_ids", ids_json(o.changes.deleted, max_listed_ids)},
+            {"updated_meters", updated_meters_json(o.changes.updated, max_listed_ids, true)},
             {"skipped_meters", skipped_json(o.skipped)},
             {"ids_listed_at_most", max_listed_ids}}}};
 }
@@ -65,7 +134,19 @@ json status_json(const StatusInfo& s) {
   return out;
 }
 
-json status_error_json(const std::string& error) { return {{"error", error}}; }
+json failure_json(const std::string& message) {
+  return {{"success", false},
+          {"message", message.empty() ? std::string("meter-sync failed without a message (a bug: please report it)")
+                                      : message}};
+}
+
+json status_error_json(const std::string& error) {
+  json out = failure_json(error);
+  out["error"] = out["message"];
+  return out;
+}
+
+std::string to_json_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string run_summary(const SyncCounts& c) {
   return "inserted " + std::to_string(c.inserted) + ", updated " + std::to_string(c.updated) +

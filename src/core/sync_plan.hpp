@@ -2,13 +2,22 @@
 // How the diff is decided: every SQL statement of a sync, generated from the TableSpec and
 // the column types found on each side. Pure text generation; db/ executes it.
 //
-//   remote  --COPY (remote_select)-->  staging (temp table, remote column types + xmin)
+//   remote --COPY (remote_select)--> fetch_target(): staging, or incoming when types differ
 //   reject_invalid:     rows breaking a rule or sharing a key move to the skipped table
-//   deactivate_missing: active local rows whose key is not among the valid remote keys
-//   update_changed:     local rows whose copied fields differ (IS DISTINCT FROM) take the remote values
+//   convert_rows:       (types differ) incoming -> staging, every value in the local column's
+//                       type, as an INSERT converts it; a value that does not convert skips
+//                       its row, naming the column (db/ splits the batch to find it)
+//   deactivate_missing: active local rows whose key the remote no longer has at all
+//                       (a skipped row's key still counts as present)
+//   update_changed:     local rows whose copied fields differ (IS DISTINCT FROM, in the local
+//                       type) take the remote values; the changed columns are recorded
 //   insert_missing:     staged rows with no local row are inserted
-// update/insert accept a row filter (a ctid range of staging) so that a batch the local
-// table rejects can be split until the offending rows are found.
+// update/insert/convert accept a row filter (a ctid range of their source, alias s) so that a
+// batch the local table rejects can be split until the offending rows are found.
+//
+// The local column's type rules: from the conversion on, staging holds local types, so every
+// comparison (changed or not, key matching, deactivation, state) happens in them. Columns of
+// identical types are staged directly (no conversion step, no extra cost).
 //
 // Change detection: the remote row's xmin changes with every update, the local row's xmin
 // with every local write. meter_sync_state remembers both for each synced row, so a rerun
@@ -24,21 +33,44 @@
 
 namespace meter_sync {
 
-using ColumnTypes = std::map<std::string, std::string>;  // column -> format_type() text
+struct ColumnType {
+  std::string type;    // format_type() with modifier, e.g. "character varying(255)"
+  std::string base;    // without modifier, e.g. "character varying"
+  // How values of the column travel: the type itself when it is built in, a domain's base
+  // type, else text (an enum or composite the other database need not have).
+  std::string portable;
+  bool portable_is_text_fallback = false;
+};
+using ColumnTypes = std::map<std::string, ColumnType>;
+
+// A built-in type on both sides (unit tests, simple callers).
+ColumnType builtin_type(const std::string& type);
 
 std::string quote_ident(const std::string& name);
+std::string sql_literal(const std::string& text);
+
+// Bumped whenever validation or comparison rules change: rows synced under other rules are
+// compared again (it is part of the state signature).
+constexpr const char* rules_version = "rules-3";
 
 class SyncPlan {
  public:
   // Throws Failure(config) naming the side (`local_name`, `remote_name`) that lacks a column.
+  // `remote_relation` is the remote table or view as SQL (quoted, maybe schema-qualified).
   SyncPlan(const TableSpec& spec, ColumnTypes local, ColumnTypes remote,
-           const std::string& local_name = "local", const std::string& remote_name = "remote");
+           const std::string& local_name = "local", const std::string& remote_name = "remote",
+           const std::string& remote_relation = "");
 
   static constexpr const char* staging = "pg_temp.meter_sync_staging";
+  static constexpr const char* incoming = "pg_temp.meter_sync_incoming";
   static constexpr const char* skipped = "pg_temp.meter_sync_skipped";
   static constexpr const char* planned = "pg_temp.meter_sync_planned";
   static constexpr const char* remote_keys = "pg_temp.meter_sync_remote_keys";
+  static constexpr const char* remote_keys_incoming = "pg_temp.meter_sync_remote_keys_in";
+  static constexpr const char* probe = "pg_temp.meter_sync_probe";
   static constexpr const char* state = "meter_sync_state";
+  // Changed meters listed per kind in the log row and the dry run (the totals are exact).
+  static constexpr int max_recorded = 10000;
 
   // Identifies what the state table's versions mean; a change forces a full fetch.
   std::string signature() const;
@@ -53,62 +85,103 @@ class SyncPlan {
   std::string remote_valid_select(std::int64_t tenant_id) const;
   std::string remote_invalid_select(std::int64_t tenant_id) const;
   std::string local_copy_target() const;  // "meter" ("id", "name", ...)
+  // True when the COPY text of every remote column reads into the local column as the
+  // assignment cast would convert it (same types, or pairs whose text forms agree).
+  bool direct_copy_possible() const;
   // The state rows of an initial load, straight from the remote: every loaded row has the
   // same local xmin, that of the loading (sub)transaction.
   std::string remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const;
   std::string create_work_tables() const;
   std::string create_state_table() const;
-  // Keys whose remote or local version differs from the state (or are new): one per row.
+
+  // Where COPY puts the fetched rows, and the (key, xmin) pairs of an incremental fetch.
+  const char* fetch_target() const { return converts_ ? incoming : staging; }
+  const char* keys_fetch_target() const { return key_converts_ ? remote_keys_incoming : remote_keys; }
+  bool converts() const { return converts_; }
+  bool key_converts() const { return key_converts_; }
+
+  // Columns whose remote type differs from the local one: (column, remote type, local type).
+  // `from_text`: the remote value travels as text (a string type, or a type the local
+  // database need not have), which converts to any type value by value ('12a' does not).
+  struct Conversion {
+    std::string column, remote_type, local_type;
+    bool from_text;
+  };
+  std::vector<Conversion> conversions() const;
+  // Parses `INSERT` of a remote-typed NULL into the column: fails when no assignment cast
+  // exists (what the contract calls "no conversion at all").
+  std::string probe_conversion(const Conversion& c) const;
+  // incoming -> staging for the rows matching `row_filter` (alias s).
+  std::string convert_rows(const std::string& row_filter) const;
+  // One column of one incoming row, to find which value does not convert.
+  std::string convert_one(const std::string& column, const std::string& ctid) const;
+  // remote_keys_incoming -> remote_keys; a key that does not convert is kept as NULL (its row
+  // is fetched anyway, and reported).
+  std::string convert_keys(const std::string& row_filter) const;
+  std::string keep_unconverted_key(const std::string& ctid) const;
+
+  // Keys whose remote or local version differs from the state (or are new): one per row,
+  // in the remote's own form (to fetch them by).
   std::string wanted_keys() const;
   // After applying: remember the versions of every applied staged row; forget vanished keys.
   std::string record_state() const;
   std::string forget_state(bool incremental) const;
-  // Incremental fetch: skipped keys leave the set of valid remote keys.
-  std::string drop_skipped_keys() const;
   // `check_duplicates` may be false when a unique index on the remote rules them out.
   std::string reject_invalid(bool check_duplicates = true) const;
-  // `row_filter` is a predicate over staging alias s (e.g. a ctid range), or "true".
-  // With `record_ids`, affected keys go to the planned table (dry run).
-  std::string update_changed(const std::string& row_filter, bool record_ids) const;
-  std::string insert_missing(const std::string& row_filter, bool record_ids) const;
-  // Local active rows whose key is not among the valid remote keys: staging after a full
-  // fetch, remote_keys after an incremental one.
-  std::string deactivate_missing(bool record_ids, bool incremental) const;
-  // Local active rows whose key was skipped (after rows the local table rejected).
-  std::string deactivate_skipped(bool record_ids) const;
+  // `row_filter` is a predicate over staging alias s (e.g. a ctid range), or "true". Each
+  // returns one row: the number of rows changed. Changed keys (and for updates the changed
+  // columns; with `with_values` their old and new values too) go to the planned table.
+  std::string update_changed(const std::string& row_filter, bool with_values) const;
+  std::string insert_missing(const std::string& row_filter) const;
+  // Local active rows whose key the remote rows no longer contain: neither staged nor
+  // skipped after a full fetch; not among remote_keys after an incremental one.
+  std::string deactivate_missing(bool incremental) const;
   std::string count_active() const;
-  std::string skip_row(const std::string& ctid) const;  // move one staged row to skipped, $1 = reason
+  std::string skip_row(const std::string& table, const std::string& ctid) const;  // $1 = reason
 
   // The remote relation has no xmin (a view or foreign table): compare every row each run.
   void without_remote_versions() { remote_has_versions_ = false; }
   bool tracks_versions() const { return remote_has_versions_; }
 
   const TableSpec& spec() const { return spec_; }
+  const std::string& remote_relation() const { return remote_relation_; }
+  const ColumnType& local_type(const std::string& column) const { return local_.at(column); }
   std::string key_columns() const { return key_list(); }
 
  private:
+  bool same_type(const std::string& column) const;
+  std::string conversion_expr(const std::string& column) const;
   std::string write_expr(const std::string& column) const;
   std::string differs(const std::string& column) const;
   std::string key_match(const std::string& a, const std::string& b) const;
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
   std::string remote_version() const;
+  std::string remote_where(std::int64_t tenant_id) const;
+  std::vector<ValidationRule> rules() const;  // the spec's rules as predicates on the remote types
   std::string rule_reason() const;  // CASE over the rules, NULL when none matches
   std::string rule_any() const;     // true when some rule matches (never NULL)
   std::string record(const std::string& statement, const std::string& kind,
-                     const std::string& alias) const;
+                     const std::string& extra_columns) const;
 
   TableSpec spec_;
   ColumnTypes local_;
-  ColumnTypes staged_;
-  bool remote_has_versions_ = true;  // the staging table's types: remote types, json kept as text
+  ColumnTypes remote_;
+  std::map<std::string, std::string> incoming_;  // incoming's column types (remote, JSON as text)
+  std::map<std::string, std::string> staged_;    // staging's column types
+  std::string remote_relation_;
+  bool converts_ = false, key_converts_ = false;
+  bool remote_has_versions_ = true;
 };
 
 // Missing columns, in spec order, as "column \"x\"" list; empty if all present.
 std::vector<std::string> missing_columns(const std::vector<std::string>& wanted,
                                          const ColumnTypes& have);
 
-// The predicate selecting staging rows in heap blocks [first, last).
+// The predicate selecting rows in heap blocks [first, last) of the table aliased s.
 std::string block_range(std::int64_t first_block, std::int64_t last_block);
+
+// "{1,2,x y}" -> a PostgreSQL array literal with every element quoted.
+std::string array_literal(const std::vector<std::string>& elements);
 
 }  // namespace meter_sync

@@ -7,8 +7,12 @@
 
 namespace meter_sync {
 
+// A meter's key as text ("5"; "a|b" never needed yet: single-column keys), the same whatever
+// its type on either side; JSON shows it as a number when it is an integer.
+using MeterId = std::string;
+
 struct SkippedRow {
-  std::optional<std::int64_t> id;  // null when the remote row had no id
+  std::optional<MeterId> id;  // null when the remote row had no id
   std::string reason;
 };
 
@@ -19,16 +23,30 @@ struct SyncCounts {
   std::int64_t skipped = 0;
 };
 
-// Ids per kind, filled only by --dry-run (capped at `max_listed_ids` each).
-struct PlannedIds {
-  std::vector<std::int64_t> inserted, updated, deleted;
+struct ColumnChange {
+  std::string column;
+  std::optional<std::string> old_value, new_value;  // as text; only filled by a dry run
 };
-constexpr std::size_t max_listed_ids = 1000;
+
+struct UpdatedMeter {
+  MeterId id;
+  std::vector<ColumnChange> changes;
+};
+
+// The meters a run changed, per kind (the first SyncPlan::max_recorded of each; the counts
+// are exact): the dry run's preview and the log row's audit trail.
+struct ChangeLists {
+  std::vector<MeterId> inserted, deleted;
+  std::vector<UpdatedMeter> updated;
+};
+constexpr std::size_t max_listed_ids = 1000;  // skipped rows listed, ids printed by a dry run
 
 struct SyncOutcome {
   SyncCounts counts;
   std::vector<SkippedRow> skipped;  // capped at max_listed_ids, counts.skipped is exact
-  PlannedIds planned;               // dry run only
+  ChangeLists changes;
+  bool full_comparison = true;      // every remote row compared (false: only changed versions)
+  std::string state_signature;      // what meter_sync_state's versions were recorded under
   std::int64_t tenant_id = 0;
   // "initial" (COPY straight into the empty table), "full" (every row staged and compared)
   // or "incremental" (only rows whose version changed)

@@ -16,8 +16,8 @@ const TableSpec& meter_table() {
           {"name is null or empty", "name IS NULL OR name = ''"},
           {"type is null", "type IS NULL"},
           {"status is null", "status IS NULL"},
-          {"port outside 0-65535", "port IS NOT NULL AND (port < 0 OR port > 65535)"},
-      }};
+      },
+      {{"port", 0, 65535}}};
   return spec;
 }
 

@@ -11,6 +11,13 @@ struct ValidationRule {
   std::string invalid_when;  // SQL predicate over the staged (remote-typed) columns
 };
 
+// A numeric column that must lie in [min, max]; as a predicate it depends on the column's
+// remote type (a number, or text holding one), so it is written as data, not SQL.
+struct RangeRule {
+  std::string column;
+  long min, max;
+};
+
 struct TableSpec {
   std::string table;                      // same name on both sides
   std::vector<std::string> key;           // primary key columns (copied too)
@@ -18,6 +25,7 @@ struct TableSpec {
   std::string tenant_column;              // remote only: rows are fetched WHERE tenant = N
   std::string active_column;              // set to false locally when a row vanishes remotely
   std::vector<ValidationRule> rules;      // a row matching any rule is skipped, not applied
+  std::vector<RangeRule> ranges;          // so is a row with a value out of range
 };
 
 const TableSpec& meter_table();

@@ -6,6 +6,8 @@
 #include <pqxx/tablewriter>
 #pragma GCC diagnostic pop
 
+#include "db/row_splitter.hpp"
+
 namespace meter_sync {
 namespace {
 
@@ -54,11 +56,22 @@ constexpr std::int64_t keys_per_fetch = 10000;
 
 // Wanted keys number first..first+keys_per_fetch-1 as an array literal "{1,2,3}".
 std::string wanted_key_chunk(pqxx::transaction_base& tx, const SyncPlan& plan, std::int64_t first) {
-  std::string keys = "{";
-  for (const auto& row : tx.exec("SELECT " + plan.key_columns() + " FROM pg_temp.meter_sync_wanted WHERE n >= " +
+  std::vector<std::string> keys;
+  for (const auto& row : tx.exec("SELECT " + plan.key_columns() + "::text FROM pg_temp.meter_sync_wanted WHERE n >= " +
                                  std::to_string(first) + " AND n < " + std::to_string(first + keys_per_fetch)))
-    keys += (keys.size() > 1 ? "," : "") + row[0].as<std::string>();
-  return keys + "}";
+    keys.push_back(row[0].as<std::string>());
+  return array_literal(keys);
+}
+
+// The (key, xmin) pairs in the local key type; a key that does not convert stays NULL.
+void convert_remote_keys(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::atomic<int>& stop) {
+  apply_splitting(
+      tx, SyncPlan::remote_keys_incoming,
+      [&](pqxx::transaction_base& batch, const std::string& filter) {
+        batch.exec(plan.convert_keys(filter));
+        return SyncCounts{};
+      },
+      [&](const std::string& ctid, const std::string&) { tx.exec(plan.keep_unconverted_key(ctid)); }, &stop);
 }
 
 }  // namespace
@@ -71,8 +84,9 @@ FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Da
   if (try_incremental) {
     result.remote_rows = copy_remote_rows(remote, remote_tx, local, local_tx,
                                           plan.remote_versions_select(tenant_id),
-                                          SyncPlan::remote_keys, stop);
+                                          plan.keys_fetch_target(), stop);
     const auto wanted = local.guarded([&] {
+      if (plan.key_converts()) convert_remote_keys(local_tx, plan, stop);
       local_tx.exec("ANALYZE " + std::string(SyncPlan::remote_keys));
       return static_cast<std::int64_t>(
           local_tx.exec("CREATE TEMP TABLE meter_sync_wanted ON COMMIT DROP AS SELECT row_number() OVER () AS n, w.* FROM (" +
@@ -86,14 +100,14 @@ FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Da
         const std::string keys = local.guarded([&] { return wanted_key_chunk(local_tx, plan, first); });
         result.fetched_rows += copy_remote_rows(remote, remote_tx, local, local_tx,
                                                 plan.remote_select(tenant_id, keys, first == 1),
-                                                SyncPlan::staging, stop);
+                                                plan.fetch_target(), stop);
       }
       return result;
     }
   }
   if (stop.load() == 0)
     result.fetched_rows = copy_remote_rows(remote, remote_tx, local, local_tx,
-                                           plan.remote_select(tenant_id), SyncPlan::staging, stop);
+                                           plan.remote_select(tenant_id), plan.fetch_target(), stop);
   return result;
 }
 

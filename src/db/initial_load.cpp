@@ -9,7 +9,7 @@
 namespace meter_sync {
 
 bool initial_load_possible(pqxx::transaction_base& tx, const SyncPlan& plan) {
-  return tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(plan.spec().table) + ")")[0].as<bool>();
+  return plan.direct_copy_possible() && tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(plan.spec().table) + ")")[0].as<bool>();
 }
 
 std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base& remote_tx,
@@ -37,7 +37,14 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
     return std::nullopt;
   }
   outcome.fetched_rows = outcome.counts.inserted;
-  local.guarded([&] { read_skipped(local_tx, outcome); });
+  local.guarded([&] {
+    read_skipped(local_tx, outcome);
+    // Everything in the table was inserted now: its first keys are the log's audit trail.
+    const std::string key = quote_ident(plan.spec().key[0]);
+    for (const auto& row : local_tx.exec("SELECT " + key + "::text FROM " + quote_ident(plan.spec().table) +
+                                         " ORDER BY " + key + " LIMIT " + std::to_string(SyncPlan::max_recorded)))
+      outcome.changes.inserted.push_back(row[0].as<std::string>());
+  });
   return outcome;
 }
 

@@ -14,7 +14,8 @@
 
 namespace meter_sync {
 
-// Usable when the local table has no row and a remote unique index rules out duplicates.
+// Usable when the local table has no row, the remote values read into the local columns as
+// they would convert, and (the caller checks) a remote unique index rules out duplicates.
 bool initial_load_possible(pqxx::transaction_base& local_tx, const SyncPlan& plan);
 
 // Returns nullopt, with everything it did rolled back, when the local table rejected a

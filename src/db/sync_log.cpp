@@ -5,7 +5,9 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "core/errors.hpp"
 #include "core/json_shapes.hpp"
+#include "db/schema.hpp"
 
 namespace meter_sync {
 namespace {
@@ -14,8 +16,21 @@ const char* finished_us = "(extract(epoch FROM finished_at) * 1000000)::bigint";
 
 }  // namespace
 
-void ensure_sync_log_table(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
+void ensure_sync_log_table(pqxx::connection& conn, const std::string& where) {
+  pqxx::work tx(conn);
+  // No DDL once the table exists: a least-privileged role needs only DML on it.
+  if (check_tool_table(tx, "meter_sync_log",
+                       {"id", "started_at", "finished_at", "status", "success", "trigger", "tenant_id",
+                        "inserted_count", "updated_count", "deleted_count", "skipped_count", "error", "details"},
+                       {"SELECT", "INSERT", "UPDATE"}, where)) {
+    const auto sequence = tx.exec1("SELECT s, s IS NULL OR has_sequence_privilege(s, 'USAGE') FROM"
+                                   " pg_get_serial_sequence('meter_sync_log', 'id') s");
+    if (!sequence[1].as<bool>())
+      throw config_error(where + ": the role lacks the USAGE privilege on sequence " + sequence[0].as<std::string>() +
+                         " (meter_sync_log.id): GRANT USAGE ON SEQUENCE " + sequence[0].as<std::string>() + " TO it");
+    return;
+  }
+  require_create_privilege(tx, "meter_sync_log", where);
   tx.exec(R"(CREATE TABLE IF NOT EXISTS meter_sync_log (
     id             bigserial PRIMARY KEY,
     started_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -32,6 +47,7 @@ void ensure_sync_log_table(pqxx::connection& conn) {
     error          text,
     details        jsonb NOT NULL DEFAULT '{}'::jsonb
   ))");
+  tx.commit();
 }
 
 void close_abandoned_runs(pqxx::connection& conn) {
@@ -49,17 +65,20 @@ std::int64_t start_sync_log(pqxx::connection& conn, const std::string& trigger) 
 
 std::int64_t finish_sync_log_success(pqxx::transaction_base& tx, std::int64_t log_id,
                                      const SyncOutcome& o) {
-  const nlohmann::json details = {{"skipped", skipped_json(o.skipped)},
-                                  {"skipped_listed_at_most", max_listed_ids},
-                                  {"fetch", o.fetch},
-                                  {"fetched_rows", o.fetched_rows}};
+  nlohmann::json details = {{"skipped", skipped_json(o.skipped)},
+                            {"skipped_listed_at_most", max_listed_ids},
+                            {"fetch", o.fetch},
+                            {"fetched_rows", o.fetched_rows},
+                            {"full_comparison", o.full_comparison},
+                            {"state_signature", o.state_signature}};
+  details.update(changes_json(o.counts, o.changes));
   return tx.exec1("UPDATE meter_sync_log SET status = 'succeeded', success = true,"
                   " finished_at = clock_timestamp(), tenant_id = " + std::to_string(o.tenant_id) +
                   ", inserted_count = " + std::to_string(o.counts.inserted) +
                   ", updated_count = " + std::to_string(o.counts.updated) +
                   ", deleted_count = " + std::to_string(o.counts.deleted) +
                   ", skipped_count = " + std::to_string(o.counts.skipped) +
-                  ", details = " + tx.quote(details.dump()) + "::jsonb WHERE id = " +
+                  ", details = " + tx.quote(to_json_line(details)) + "::jsonb WHERE id = " +
                   std::to_string(log_id) + " RETURNING " + finished_us)[0]
       .as<std::int64_t>();
 }

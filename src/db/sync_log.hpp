@@ -16,7 +16,9 @@ namespace meter_sync {
 constexpr const char* aborted_error =
     "aborted: the run ended without finishing (process killed or connection lost)";
 
-void ensure_sync_log_table(pqxx::connection& conn);
+// Creates the table if missing (needs CREATE on the schema); if it exists, checks its shape
+// and privileges. Throws Failure(config) naming the table and what is wrong.
+void ensure_sync_log_table(pqxx::connection& conn, const std::string& where);
 
 // Marks rows left 'running' by dead runs as aborted; call only while holding the lock.
 void close_abandoned_runs(pqxx::connection& conn);

@@ -2,18 +2,70 @@
 
 #include <pqxx/pqxx>
 
-namespace meter_sync {
+#include "core/errors.hpp"
+#include "db/schema.hpp"
 
-bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, std::int64_t tenant_id) {
+namespace meter_sync {
+namespace {
+
+bool log_table_exists(pqxx::transaction_base& tx) {
+  return tx.exec1("SELECT to_regclass('meter_sync_log') IS NOT NULL")[0].as<bool>();
+}
+
+}  // namespace
+
+std::string state_signature(const SyncPlan& plan, std::int64_t tenant_id, const std::string& remote_system) {
+  return plan.signature() + " tenant:" + std::to_string(tenant_id) + " system:" + remote_system;
+}
+
+std::string remote_system_identifier(pqxx::transaction_base& remote_tx) {
+  const auto row = remote_tx.exec1(
+      "SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')"
+      " THEN (SELECT system_identifier::text FROM pg_control_system()) END");
+  return row[0].is_null() ? "" : row[0].as<std::string>();
+}
+
+bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::string& signature,
+                        const std::string& where) {
   const std::string table = SyncPlan::state;
-  const std::string signature = plan.signature() + " tenant:" + std::to_string(tenant_id);
-  const auto comment = tx.exec1("SELECT obj_description(to_regclass(" + tx.quote(table) + "), 'pg_class')")[0];
-  if (!comment.is_null() && comment.as<std::string>() == signature) return true;
-  // Missing, or written by another version or for other columns: start afresh.
-  tx.exec("DROP TABLE IF EXISTS " + table);
-  tx.exec(plan.create_state_table());
-  tx.exec("COMMENT ON TABLE " + table + " IS " + tx.quote(signature));
+  std::vector<std::string> columns = plan.spec().key;
+  columns.push_back("remote_xmin");
+  columns.push_back("local_xmin");
+  if (!check_tool_table(tx, table, columns, {"SELECT", "INSERT", "UPDATE", "DELETE"}, where)) {
+    require_create_privilege(tx, table, where);
+    tx.exec(plan.create_state_table());
+    return false;
+  }
+  // Keys of another type (the local key column's type changed): the table must be rebuilt.
+  const Relation state = describe_relation(tx, quote_ident(table), where, table);
+  for (const auto& k : plan.spec().key) {
+    if (state.columns.at(k).type == plan.local_type(k).type) continue;
+    const bool owner = tx.exec1("SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(" +
+                                tx.quote(table) + ")")[0].as<bool>();
+    if (!owner)
+      throw config_error(where + ": table " + table + " has column " + k + " of type " + state.columns.at(k).type +
+                         " but meter." + k + " is " + plan.local_type(k).type +
+                         ": drop meter_sync_state (meter-sync recreates it) or recreate it with that type");
+    tx.exec("DROP TABLE " + table);
+    tx.exec(plan.create_state_table());
+    return false;
+  }
+  if (log_table_exists(tx)) {
+    const auto last = tx.exec("SELECT details->>'state_signature' FROM meter_sync_log"
+                              " WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1");
+    if (!last.empty() && !last[0][0].is_null() && last[0][0].as<std::string>() == signature) return true;
+  }
+  tx.exec("DELETE FROM " + table);  // recorded under other rules: start afresh
   return false;
+}
+
+bool full_comparison_due(pqxx::transaction_base& tx, std::int64_t period_s) {
+  if (period_s <= 0) return false;
+  if (!log_table_exists(tx)) return true;
+  return tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM meter_sync_log WHERE status = 'succeeded'"
+                  " AND coalesce((details->>'full_comparison')::boolean, details->>'fetch' IN ('full', 'initial'))"
+                  " AND finished_at > clock_timestamp() - make_interval(secs => " + std::to_string(period_s) + "))")[0]
+      .as<bool>();
 }
 
 void save_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, bool incremental) {

@@ -1,8 +1,11 @@
 #pragma once
 // meter_sync_state: the remote and local row versions (xmin) of every synced row, so that a
-// rerun fetches only what changed. Its table comment holds the plan's signature: a state
-// written for other columns or types is discarded and rebuilt by a full fetch.
+// rerun fetches only what changed. The signature the versions were recorded under (columns,
+// types, rules, tenant, remote system) is kept in the succeeding run's meter_sync_log row:
+// versions recorded under another signature are discarded, which costs one full comparison.
+// No DDL runs once the table exists (a least-privileged role needs only DML on it).
 #include <cstdint>
+#include <string>
 
 #include <pqxx/dbtransaction>
 
@@ -10,9 +13,20 @@
 
 namespace meter_sync {
 
-// Creates the table if needed; true if its contents can drive an incremental fetch.
-// The tenant is part of the signature: another tenant's state is never trusted.
-bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, std::int64_t tenant_id);
+// The state's signature for this plan, tenant and remote (its pg_control_system identifier,
+// "" when the role may not read it).
+std::string state_signature(const SyncPlan& plan, std::int64_t tenant_id, const std::string& remote_system);
+
+// What the remote's system identifier is, if the role may read it ("" otherwise).
+std::string remote_system_identifier(pqxx::transaction_base& remote_tx);
+
+// Creates the table if missing (needs CREATE on the schema), empties it if its versions were
+// recorded under another signature; true if its contents can drive an incremental fetch.
+bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::string& signature,
+                        const std::string& where);
+
+// True when no successful run compared every row within `period_s` seconds (0 = never due).
+bool full_comparison_due(pqxx::transaction_base& tx, std::int64_t period_s);
 
 // After applying: remember the versions of the applied rows, forget keys gone remotely.
 void save_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, bool incremental);

@@ -44,14 +44,18 @@ TEST_CASE("run: lock held by another session -> 75 at once, nothing else happens
 
 TEST_CASE("run: tenant problems -> 78, logged as a failed run") {
   SUBCASE("no tenant row") {
-    TestDatabases db(SchemaOptions{"jsonb", "json", false, false, "id", {}});
+    SchemaOptions options;
+    options.tenants = {};
+    TestDatabases db(options);
     const auto r = db.meter_sync({"run"});
     CHECK(r.exit_code == 78);
     CHECK(r.err.find("table tenant has no row") != std::string::npos);
     CHECK(last_log_error(db).find("table tenant has no row") != std::string::npos);
   }
   SUBCASE("two tenant rows") {
-    TestDatabases db(SchemaOptions{"jsonb", "json", false, false, "id", {1, 2}});
+    SchemaOptions options;
+    options.tenants = {1, 2};
+    TestDatabases db(options);
     const auto r = db.meter_sync({"run", "--json"});
     CHECK(r.exit_code == 78);
     CHECK(parse_json(r.out)["result"]["error"].get<std::string>().find("more than one row") != std::string::npos);

@@ -122,7 +122,9 @@ TEST_CASE("run --dry-run: reports ids and counts, changes nothing, writes no log
 }
 
 TEST_CASE("run: invalid remote rows are skipped with their reason, the rest applied (exit 65)") {
-  TestDatabases db({"jsonb", "text"});  // remote register_map as text: invalid JSON is possible
+  SchemaOptions options;
+  options.remote_register_map_type = "text";  // invalid JSON is possible
+  TestDatabases db(options);
   db.add_remote_meter(1, 1);
   db.remote(
       "ALTER TABLE meter DROP CONSTRAINT meter_pkey; ALTER TABLE meter ALTER COLUMN id DROP NOT NULL;"
@@ -175,7 +177,7 @@ TEST_CASE("run: a value the local column rejects is skipped, the rest of the bat
   const auto j = parse_json(r.out);
   CHECK(j["result"]["inserted"] == 198);
   CHECK(j["result"]["skipped"] == 2);
-  CHECK(r.err.find("meter 50 skipped: rejected by the local table: value too long") != std::string::npos);
+  CHECK(r.err.find("meter 50 skipped: column \"serial_number\" (text -> character varying(8)): value too long") != std::string::npos);
   CHECK(r.err.find("meter 150 skipped: rejected by the local table: new row for relation \"meter\" violates check constraint") != std::string::npos);
 
   // fixed remotely: the next run applies them

@@ -71,10 +71,14 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./lib/systemd/system/meter-sync.service
 -rw-r--r-- root/root ./lib/systemd/system/meter-sync.timer
 -rwxr-xr-x root/root ./usr/bin/meter-sync
+-rw-r--r-- root/root ./usr/share/bash-completion/completions/meter-sync
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/changelog.Debian.gz
 -rw-r--r-- root/root ./usr/share/doc/meter-sync/copyright
 -rw-r--r-- root/root ./usr/share/lintian/overrides/meter-sync
 -rw-r--r-- root/root ./usr/share/man/man1/meter-sync.1.gz
+-rw-r--r-- root/root ./usr/share/meter-sync/failure.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/run.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/status.schema.json
 LIST
 )
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sort -k3)
@@ -221,7 +225,8 @@ case "$(installed_status)" in
   *) die "after purge dpkg says: $(installed_status)" ;;
 esac
 for path in /usr/bin/meter-sync /etc/cron.d/meter-sync /etc/meter-sync \
-            /usr/share/man/man1/meter-sync.1.gz /usr/share/doc/meter-sync \
+            /usr/share/man/man1/meter-sync.1.gz /usr/share/doc/meter-sync /usr/share/meter-sync \
+            /usr/share/bash-completion/completions/meter-sync \
             /lib/systemd/system/meter-sync.service /lib/systemd/system/meter-sync.timer; do
   [ ! -e "$path" ] || die "$path is still there after purge"
 done

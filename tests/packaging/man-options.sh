@@ -2,8 +2,11 @@
 # Every option that `meter-sync --help`, `meter-sync run --help` and
 # `meter-sync status --help` print is documented in the man page, every option
 # in the man page's SYNOPSIS and OPTIONS exists, and the version in the man
-# page's footer is the one `meter-sync --version` prints.
-# usage: man-options.sh BINARY MANPAGE
+# page's footer is the one `meter-sync --version` prints. With SETTINGS_EXPORT (the
+# build's settings_export, which prints the settings table of src/core/settings_table.cpp),
+# also: every option of the table is in --help, and every environment variable it reads
+# is documented in the man page.
+# usage: man-options.sh BINARY MANPAGE [SETTINGS_EXPORT]
 set -euo pipefail
 bin=${1:?usage: man-options.sh BINARY MANPAGE}
 page=${2:?usage: man-options.sh BINARY MANPAGE}
@@ -66,6 +69,21 @@ while read -r option; do
   grep -qxF -- "$option" "$tmp/all-help-options" \
     || fail "$page documents $option, which no --help output shows"
 done < <(options_in "$tmp/man-options-sections.txt")
+
+# The settings table: its options are what --help shows, its variables are documented.
+if [ -n "${3:-}" ]; then
+  "$3" table >"$tmp/table" || fail "'$3 table' failed"
+  variables=0
+  while IFS=$'\t' read -r scope flag short env value; do
+    grep -qxF -- "$flag" "$tmp/all-help-options" || fail "settings table has $scope $flag, which no --help output shows"
+    [ "$env" = - ] && continue
+    for var in ${env//,/ }; do
+      documented "$var" || fail "settings table reads $var ($flag), which $page does not document"
+      variables=$((variables + 1))
+    done
+  done <"$tmp/table"
+  echo "man-options: the settings table's $(wc -l <"$tmp/table") options are in --help, its $variables variables in $page"
+fi
 
 # Version: the footer of .TH against `meter-sync --version`.
 man_version=$(sed -nE 's/^\.TH .*"meter\\-sync ([0-9][0-9A-Za-z.~+-]*)".*/\1/p' "$page")

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+
+#include "core/json_shapes.hpp"
 
 extern char** environ;
 
@@ -37,6 +40,40 @@ std::vector<std::string> merged_environment(const EnvOverrides& overrides) {
   return out;
 }
 
+// The arguments after the program name when this is a `meter-sync ... --json` run to log.
+std::vector<std::string> json_run_arguments(const std::vector<std::string>& argv) {
+  const std::string name = "meter-sync";
+  if (!std::getenv("METER_SYNC_JSON_LOG") || argv.empty() || argv[0].size() < name.size() ||
+      argv[0].compare(argv[0].size() - name.size(), name.size(), name) != 0)
+    return {};
+  bool json = false;
+  for (const auto& a : argv) {
+    if (a == "--help" || a == "-h" || a == "--version") return {};
+    json = json || a == "--json";
+  }
+  return json ? std::vector<std::string>(argv.begin() + 1, argv.end()) : std::vector<std::string>{};
+}
+
+// One JSON line per run, appended with one write (O_APPEND) so parallel tests do not interleave.
+void log_json_run(const std::vector<std::string>& args, const ProcessResult& result) {
+  std::string command;
+  for (const auto& a : args)
+    if (a == "run" || a == "status") {
+      command = a;
+      break;
+    }
+  const std::string line = meter_sync::to_json_line({{"command", command},
+                                                     {"args", args},
+                                                     {"exit_code", result.exit_code},
+                                                     {"stdout", result.out}}) + "\n";
+  const int fd = open(std::getenv("METER_SYNC_JSON_LOG"), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (write(fd, line.data(), line.size()) < 0) {
+    // a test log, nothing to do
+  }
+  close(fd);
+}
+
 }  // namespace
 
 Child::Child(const std::vector<std::string>& argv, const EnvOverrides& env_overrides) {
@@ -62,6 +99,7 @@ Child::Child(const std::vector<std::string>& argv, const EnvOverrides& env_overr
   for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
 
+  json_args_ = json_run_arguments(argv);
   started_ = now_seconds();
   const int rc = posix_spawn(&pid_, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -74,7 +112,8 @@ Child::Child(const std::vector<std::string>& argv, const EnvOverrides& env_overr
 }
 
 Child::Child(Child&& other) noexcept
-    : pid_(other.pid_), out_fd_(other.out_fd_), err_fd_(other.err_fd_), started_(other.started_) {
+    : pid_(other.pid_), out_fd_(other.out_fd_), err_fd_(other.err_fd_), started_(other.started_),
+      json_args_(std::move(other.json_args_)) {
   other.pid_ = -1;
   other.out_fd_ = other.err_fd_ = -1;
 }
@@ -118,6 +157,7 @@ ProcessResult Child::wait() {
   pid_ = -1;
   result.seconds = now_seconds() - started_;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (!json_args_.empty()) log_json_run(json_args_, result);
   return result;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
-// Runs a program as a child process, capturing stdout and stderr.
+// Runs a program as a child process, capturing stdout and stderr. The stdout of every
+// `meter-sync ... --json` run is appended to $METER_SYNC_JSON_LOG, if set, for the test that
+// checks it against schema/ (tests/schema/validate_json_log.py).
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +34,7 @@ class Child {
   int pid_ = -1;
   int out_fd_ = -1, err_fd_ = -1;
   double started_ = 0;
+  std::vector<std::string> json_args_;  // a `meter-sync ... --json` run whose stdout is logged
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const EnvOverrides& env = {});

@@ -20,12 +20,19 @@ std::string create_database(const std::string& prefix) {
 }
 
 std::string meter_table_sql(const SchemaOptions& o, bool remote) {
+  const auto& overrides = remote ? o.remote_types : o.local_types;
+  auto col = [&](const std::string& name, const std::string& type, const std::string& extra = "") {
+    const auto it = overrides.find(name);
+    return name + " " + (it == overrides.end() ? type : it->second) + extra;
+  };
   std::vector<std::string> cols = {
-      "id integer PRIMARY KEY", "name text NOT NULL", "type text NOT NULL", "serial_number text",
-      "installation_date date", "device_id integer", "location_id integer", "ip text",
-      "port integer", "protocol text", "status text NOT NULL",
-      "register_map " + (remote ? o.remote_register_map_type : o.local_register_map_type),
-      "notes text", "active boolean", "created_at timestamptz", "updated_at timestamptz"};
+      col("id", "integer", " PRIMARY KEY"), col("name", "text", " NOT NULL"), col("type", "text", " NOT NULL"),
+      col("serial_number", "text"), col("installation_date", "date"), col("device_id", "integer"),
+      col("location_id", "integer"), col("ip", "text"), col("port", "integer"), col("protocol", "text"),
+      col("status", "text", " NOT NULL"),
+      col("register_map", remote ? o.remote_register_map_type : o.local_register_map_type),
+      col("notes", "text"), col("active", "boolean"), col("created_at", "timestamptz"),
+      col("updated_at", "timestamptz")};
   if (remote) cols.insert(cols.begin() + 1, "tenant_id integer NOT NULL");
   if (!remote && o.reorder_local_columns) std::reverse(cols.begin(), cols.end());
   if (!remote && o.extra_local_column) cols.insert(cols.begin() + 2, "site text NOT NULL DEFAULT 'here'");
@@ -62,6 +69,7 @@ TestDatabases::TestDatabases(const SchemaOptions& o)
       remote_conninfo_(cluster_conninfo() + " dbname=" + remote_name_),
       local_conn_(local_conninfo_),
       remote_conn_(remote_conninfo_) {
+  if (!o.remote_preamble.empty()) remote(o.remote_preamble);
   remote(meter_table_sql(o, true) + "; CREATE INDEX ON meter (tenant_id)");
   local(meter_table_sql(o, false));
   local("CREATE TABLE tenant (" + o.tenant_column + " integer, name text)");

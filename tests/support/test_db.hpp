@@ -2,11 +2,13 @@
 // A fresh pair of databases (local and remote) on the test cluster, with the meter schema
 // in a chosen variant, and a way to run the meter-sync binary against them.
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "support/doctest_strings.hpp"
 #include "support/process.hpp"
 
 namespace testing_support {
@@ -21,6 +23,10 @@ struct SchemaOptions {
   bool extra_local_column = false;     // local adds "site text NOT NULL DEFAULT 'here'"
   std::string tenant_column = "id";    // the local tenant table's column: id or tenant_id
   std::vector<std::int64_t> tenants = {1};  // rows of the local tenant table
+  // Per copied column, a type replacing the default on that side, e.g. {"id", "varchar(255)"}
+  // (deployed Sync databases store ids, ports and timestamps as varchar).
+  std::map<std::string, std::string> local_types, remote_types;
+  std::string remote_preamble;  // SQL run on the remote first, e.g. CREATE TYPE ... AS ENUM
 };
 
 // The copied columns, in the contract's order.

@@ -8,12 +8,12 @@ using namespace meter_sync;
 namespace {
 ColumnTypes types(const std::string& register_map, bool with_tenant) {
   ColumnTypes t;
-  for (const auto& c : meter_table().copied) t[c] = "text";
-  t["id"] = "integer";
-  t["port"] = "integer";
-  t["active"] = "boolean";
-  t["register_map"] = register_map;
-  if (with_tenant) t["tenant_id"] = "integer";
+  for (const auto& c : meter_table().copied) t[c] = builtin_type("text");
+  t["id"] = builtin_type("integer");
+  t["port"] = builtin_type("integer");
+  t["active"] = builtin_type("boolean");
+  t["register_map"] = builtin_type(register_map);
+  if (with_tenant) t["tenant_id"] = builtin_type("integer");
   return t;
 }
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -36,32 +36,38 @@ TEST_CASE("sync_plan: missing columns are named, per side") {
                        "remote: table meter lacks column tenant_id", Failure);
 }
 
-TEST_CASE("sync_plan: json is compared as text, jsonb by value, JSON staged as text") {
+TEST_CASE("sync_plan: JSON is compared by value (spacing and key order are no change), staged as text") {
   const SyncPlan json_local(meter_table(), types("json", false), types("jsonb", true));
   CHECK(contains(json_local.update_changed("true", false),
-                 "m.\"register_map\"::text IS DISTINCT FROM CAST(s.\"register_map\" AS json)::text"));
+                 "m.\"register_map\"::jsonb IS DISTINCT FROM s.\"register_map\"::jsonb"));
+  CHECK_FALSE(json_local.converts());
   const SyncPlan jsonb_local(meter_table(), types("jsonb", false), types("json", true));
   CHECK(contains(jsonb_local.update_changed("true", false),
-                 "m.\"register_map\" IS DISTINCT FROM CAST(s.\"register_map\" AS jsonb)"));
+                 "m.\"register_map\" IS DISTINCT FROM s.\"register_map\"::jsonb"));
   CHECK(contains(jsonb_local.create_work_tables(), "\"register_map\" text"));
 }
 
 TEST_CASE("sync_plan: a length-limited local column is written by assignment, not truncated by a cast") {
   auto local = types("jsonb", false);
-  local["serial_number"] = "character varying(8)";
+  local["serial_number"] = builtin_type("character varying(8)");
   const SyncPlan plan(meter_table(), local, types("json", true));
-  CHECK(contains(plan.insert_missing("true", false), "s.\"serial_number\""));
-  CHECK_FALSE(contains(plan.insert_missing("true", false), "AS character varying(8)"));
+  CHECK(contains(plan.convert_rows("true"), "s.\"serial_number\""));
+  CHECK_FALSE(contains(plan.convert_rows("true"), "AS character varying"));
+  CHECK(contains(plan.insert_missing("true"), "s.\"serial_number\""));
+  CHECK_FALSE(contains(plan.insert_missing("true"), "AS character varying(8)"));
 }
 
 TEST_CASE("sync_plan: the tenant filter and the key are where they belong") {
   const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
   CHECK(contains(plan.remote_select(42), "FROM \"meter\" WHERE \"tenant_id\" = 42"));
   CHECK_FALSE(contains(plan.remote_select(42), "\"tenant_id\","));
-  CHECK(contains(plan.deactivate_missing(false, false),
+  CHECK(contains(plan.deactivate_missing(false),
                  "m.\"active\" IS TRUE AND NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_staging s"));
-  CHECK(contains(plan.deactivate_missing(false, true), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_remote_keys s"));
-  CHECK(contains(plan.update_changed("true", true), "RETURNING to_jsonb(m.\"id\")"));
+  // a skipped row's meter is not "gone": after a full fetch the skipped keys count as present
+  CHECK(contains(plan.deactivate_missing(false), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_skipped k"));
+  CHECK(contains(plan.deactivate_missing(true), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_remote_keys s"));
+  CHECK_FALSE(contains(plan.deactivate_missing(true), "meter_sync_skipped"));
+  CHECK(contains(plan.update_changed("true", true), "RETURNING to_jsonb(m.\"id\"::text)"));
   CHECK(contains(plan.reject_invalid(), "HAVING count(*) > 1"));
 }
 
@@ -86,8 +92,79 @@ TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows withou
 TEST_CASE("sync_plan: the signature changes with the local column types") {
   auto local = types("jsonb", false);
   const SyncPlan a(meter_table(), local, types("json", true));
-  local["register_map"] = "json";
+  local["register_map"] = builtin_type("json");
   const SyncPlan b(meter_table(), local, types("json", true));
   CHECK(a.signature() != b.signature());
   CHECK(a.signature() == SyncPlan(meter_table(), types("jsonb", false), types("jsonb", true)).signature());
+}
+
+TEST_CASE("sync_plan: the deployed Sync schema (varchar ids, ports, timestamps) converts into staging") {
+  auto local = types("jsonb", false);
+  local["id"] = builtin_type("character varying(255)");
+  local["port"] = builtin_type("character varying(10)");
+  local["created_at"] = builtin_type("character varying(50)");
+  auto remote = types("json", true);
+  remote["id"] = builtin_type("bigint");
+  remote["created_at"] = builtin_type("timestamp with time zone");
+  const SyncPlan plan(meter_table(), local, remote);
+  CHECK(plan.converts());
+  CHECK(plan.key_converts());
+  CHECK(std::string(plan.fetch_target()) == SyncPlan::incoming);
+  CHECK(std::string(plan.keys_fetch_target()) == SyncPlan::remote_keys_incoming);
+  // staging holds the local types, so every comparison happens in them
+  CHECK(contains(plan.create_work_tables(), "meter_sync_staging (\"id\" character varying(255)"));
+  CHECK(contains(plan.create_work_tables(), "meter_sync_incoming (\"id\" bigint"));
+  CHECK(contains(plan.update_changed("true", false), "m.\"port\" IS DISTINCT FROM s.\"port\""));
+  // string targets convert by the INSERT's assignment (no truncating cast)
+  CHECK_FALSE(contains(plan.convert_rows("true"), "CAST"));
+  // the incremental fetch asks the remote in its own key type, joins in the local one
+  CHECK(contains(plan.remote_select(1, "{\"4\"}"), "'{\"4\"}'::bigint[]"));
+  CHECK(contains(plan.wanted_keys(), "SELECT r.meter_sync_fetch_key AS \"id\""));
+  CHECK(contains(plan.wanted_keys(), "OR (r.\"id\" IS NULL AND r.meter_sync_fetch_key IS NOT NULL)"));
+  const auto conversions = plan.conversions();
+  REQUIRE(conversions.size() == 3);
+  CHECK(conversions[0].column == "id");
+  CHECK(plan.direct_copy_possible());  // numbers and timestamps read into varchar as they convert
+}
+
+TEST_CASE("sync_plan: identical types stage directly, with no conversion step") {
+  const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
+  CHECK_FALSE(plan.converts());
+  CHECK(std::string(plan.fetch_target()) == SyncPlan::staging);
+  CHECK_FALSE(contains(plan.create_work_tables(), "meter_sync_incoming"));
+  CHECK(plan.conversions().empty());
+}
+
+TEST_CASE("sync_plan: a remote enum travels as text and converts by an explicit cast where needed") {
+  auto remote = types("json", true);
+  remote["type"] = {"meter_type", "meter_type", "text", true};
+  remote["port"] = builtin_type("text");
+  const SyncPlan plan(meter_table(), types("jsonb", false), remote);
+  CHECK_FALSE(contains(plan.create_work_tables(), "meter_type"));
+  CHECK(contains(plan.convert_rows("true"), "CAST(s.\"port\" AS integer)"));
+  const auto conversions = plan.conversions();
+  REQUIRE(conversions.size() == 1);  // type: text -> text is no conversion
+  CHECK(conversions[0].from_text);
+  // the port rule reads a number out of text, and leaves other text to the conversion
+  CHECK(contains(plan.reject_invalid(), "CASE WHEN \"port\" ~ "));
+  CHECK_FALSE(plan.direct_copy_possible());  // text into integer may not read back
+}
+
+TEST_CASE("sync_plan: booleans into text are not copied straight (COPY says t, a cast says true)") {
+  auto local = types("jsonb", false);
+  local["active"] = builtin_type("text");
+  CHECK_FALSE(SyncPlan(meter_table(), local, types("json", true)).direct_copy_possible());
+}
+
+TEST_CASE("sync_plan: the remote relation, the rules' version and the tenant filter in the SQL") {
+  const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true), "l", "r", "\"Client\".meter_view");
+  CHECK(contains(plan.remote_select(7), "FROM \"Client\".meter_view WHERE \"tenant_id\" = 7"));
+  CHECK(contains(plan.remote_valid_select(7), "FROM \"Client\".meter_view WHERE \"tenant_id\" = 7 AND NOT"));
+  CHECK(contains(plan.signature(), rules_version));
+  CHECK(contains(plan.signature(), "remote:\"Client\".meter_view"));
+}
+
+TEST_CASE("array_literal quotes every element") {
+  CHECK(array_literal({}) == "{}");
+  CHECK(array_literal({"1", "a\"b", "c\\d", "x,y"}) == "{\"1\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
 }
