@@ -1,10 +1,14 @@
 -- The hand-written SQL job a user would schedule instead of meter-sync: upsert
 -- the tenant's rows through postgres_fdw, then deactivate the local meters that
--- disappeared remotely; one transaction. psql variable: tenant.
+-- disappeared remotely; one transaction. psql variables: tenant, remote_id (the
+-- remote id as the local id's type: r.id, or r.id::varchar when they differ).
 \set ON_ERROR_STOP on
 BEGIN;
 -- enough memory to hash the remote ids (else NOT IN rescans the remote per row)
 SET LOCAL work_mem = '64MB';
+-- values converted to a local varchar column as meter-sync converts them
+SET LOCAL timezone = 'UTC';
+SET LOCAL datestyle = 'ISO, YMD';
 
 INSERT INTO meter (id, name, type, serial_number, installation_date, device_id,
                    location_id, ip, port, protocol, status, register_map, notes,
@@ -37,5 +41,5 @@ WHERE (meter.name, meter.type, meter.serial_number, meter.installation_date,
 -- the subplan fetches only the ids. The remote id is its primary key: never null.
 UPDATE meter SET active = false
 WHERE active
-  AND id NOT IN (SELECT r.id FROM remote_meter r WHERE r.tenant_id = :tenant);
+  AND id NOT IN (SELECT :remote_id FROM remote_meter r WHERE r.tenant_id = :tenant);
 COMMIT;

@@ -1,10 +1,11 @@
 -- Remote database of the benchmark: the `meter` table with N meters for the
 -- benchmarked tenant and K*N meters of other tenants, interleaved by id (the
 -- tenant's rows are spread over the whole heap, as in a shared table).
--- psql variables: n (tenant meters), k (other tenants' rows per tenant row), tenant.
+-- psql variables: n (tenant meters), k (other tenants' rows per tenant row), tenant,
+-- id_type (int, or bigint for the varchar scenario).
 \set ON_ERROR_STOP on
 CREATE TABLE meter (
-  id int PRIMARY KEY,
+  id :id_type PRIMARY KEY,
   tenant_id int NOT NULL,
   name text NOT NULL,
   type text NOT NULL,

@@ -41,6 +41,9 @@ def main():
     ap = argparse.ArgumentParser()
     for a in ("results", "expect", "n", "runs", "others", "machine", "pg", "version", "tenant-size", "idle"):
         ap.add_argument("--" + a, required=True)
+    ap.add_argument("--scenario", default="table")
+    ap.add_argument("--link", default="none")
+    ap.add_argument("--remote-table", default="meter")
     ap.add_argument("--strict", action="store_true", help="exit 1 if meter-sync's counts are wrong")
     args = ap.parse_args()
 
@@ -68,8 +71,18 @@ def main():
         return f"{statistics.median(vals):.2f}x" if vals else "-"
 
     n = int(args.n)
+    setup = {"table": "remote table `meter`, local types as the remote's",
+             "varchar": "local `meter` with varchar ids, device_id, location_id, port, dates and "
+                        "time stamps against the remote's bigint/integer/date/timestamptz/json",
+             "view": f"remote `meter` is the view `{args.remote_table}` (a join, renamed columns; no xmin), "
+                     f"read with `--remote-table {args.remote_table}`"}.get(args.scenario, args.scenario)
+    link = ("remote link unshaped (loopback)" if args.link == "none"
+            else f"remote link shaped to {args.link} (bandwidth, one-way delay) for every contender")
     print(f"### meter-sync benchmark: N = {n:,} meters of the tenant "
-          f"(+{n * int(args.others):,} rows of other tenants), median of {args.runs} run(s)")
+          f"(+{n * int(args.others):,} rows of other tenants), median of {args.runs} run(s); "
+          f"scenario {args.scenario}, link {args.link}")
+    print()
+    print(f"{setup}; {link}.")
     print()
     print(f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %z}; {args.machine}; "
           f"PostgreSQL {args.pg}, fsync off, TCP loopback through a counting proxy; "
@@ -77,8 +90,8 @@ def main():
           f"CPU idle during the run: {args.idle}% (the benchmark alone leaves roughly half idle; lower = other load).")
     print()
     print("| scenario | contender | median s | × floor | runs s | local rows written | expected | "
-          "local WAL MB | MB from remote | × floor | peak RSS MiB | client CPU s | reported i/u/d/skipped |")
-    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+          "local WAL MB | MB from remote | × floor | round trips | peak RSS MiB | client CPU s | reported i/u/d/skipped |")
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     problems = []
     for s in SCENARIOS:
         e = expect.get(s)
@@ -92,11 +105,12 @@ def main():
             wal = median(s, c, "wal")
             rss = [num(r["rss_kb"]) for r in rs if num(r["rss_kb"]) is not None]
             cpu = median(s, c, "cpu_s")
+            turns = median(s, c, "turns")
             written = spread([int(r["rows"]) for r in rs])
             failed = [r for r in rs if r["rc"] != "0"]
             counts = spread(["/".join(r[k] for k in ("ins", "upd", "del", "skipped")) for r in rs])
             if failed:
-                counts = f"FAILED (exit {failed[0]['rc']}) " + counts
+                counts = f"**FAILED** {len(failed)}/{len(rs)} (exit {failed[0]['rc']}) " + counts
             if c.startswith("meter-sync") and e:
                 want = f"{e['ins']}/{e['upd']}/{e['del']}/0"
                 if counts != want:
@@ -107,13 +121,15 @@ def main():
             print(f"| {SCENARIOS[s] if c == contenders[0] else ''} | {NAMES[c]} | {fmt(t)} | "
                   f"{ratio_to_floor(s, c, 'secs')} | {' '.join(fmt(num(r['secs'])) for r in rs)} | {written} | "
                   f"{exp_rows if c not in ('floor', 'copy-target') else '-'} | {fmt(wal / 1e6 if wal is not None else None, 1)} | "
-                  f"{fmt(b / 1e6 if b is not None else None, 2)} | {ratio_to_floor(s, c, 'bytes')} | "
-                  f"{fmt(max(rss) / 1024, 1) if rss else '-'} | {fmt(cpu)} | {counts if c.startswith('meter-sync') else '-'} |")
+                  f"{fmt(b / 1e6 if b is not None else None, 2)} | {ratio_to_floor(s, c, 'bytes')} | {fmt(turns, 0)} | "
+                  f"{fmt(max(rss) / 1024, 1) if rss else '-'} | {fmt(cpu)} | {counts if c.startswith('meter-sync') or failed else '-'} |")
     print()
     print("× floor: median over the repeats of the ratio to the floor's figure in the same repeat. "
           "Floor: the tenant's rows into a fresh unlogged table with the remote's column types "
           "(no diff, no jsonb). Expected rows written: inserted + changed + deactivated meters "
-          "(`n_tup_ins + n_tup_upd` of local `meter`). Bytes: server to client through the proxy.")
+          "(`n_tup_ins + n_tup_upd` of local `meter`). Bytes: server to client through the proxy. "
+          "Round trips: times the remote server answered after the client had sent something "
+          "(connection start-up included); with a shaped link each costs two one-way delays.")
 
     ms = "meter-sync"
     if any(k[1] == ms for k in cells):
@@ -125,6 +141,16 @@ def main():
         rerun = f"{statistics.median(per_rep):.2f}x" if per_rep else "-"
         print(f"Checks for meter-sync: nothing-changed rerun / first sync = {rerun} (median over repeats); "
               f"nothing-changed bytes / full fetch = {ratio(b2, full)}.")
+    failures = [r for r in rows if r["rc"] != "0"]
+    if failures:
+        print()
+        print("Failed runs (their figures are in the table but mean little):")
+        groups = {}  # the same failure in several runs: one line
+        for r in failures:
+            key = (r["contender"], r["rc"], r.get("error") or "(no message)")
+            groups.setdefault(key, []).append(f"{r['scenario']}/{r['rep']}")
+        for (c, rc, err), where in groups.items():
+            print(f"- {NAMES.get(c, c)}, scenario/run {' '.join(where)}: exit {rc}: {err}")
     if problems:
         print()
         print("Problems:")

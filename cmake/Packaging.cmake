@@ -12,6 +12,7 @@
 #   /etc/cron.d/meter-sync                 (conffile)
 #   /etc/meter-sync/meter-sync.env         (conffile, root:meter-sync 0640)
 #   /lib/systemd/system/meter-sync.{service,timer}   (installed, not enabled)
+#   /usr/share/meter-sync/meter-sync.rules.yml       (Prometheus alert rules)
 #
 # The maintainer scripts and the conffiles list are in packaging/debian/.
 # tests/packaging/deb-install.sh builds, lints, installs and purges the .deb.
@@ -84,6 +85,8 @@ install(FILES "${_ms_pkg_src}/meter-sync.env"
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 install(FILES "${_ms_pkg_src}/meter-sync.service" "${_ms_pkg_src}/meter-sync.timer"
         DESTINATION "${METER_SYNC_SYSTEMD_UNITDIR}" PERMISSIONS ${_ms_0644})
+install(FILES "${_ms_pkg_src}/meter-sync.rules.yml"
+        DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/meter-sync" PERMISSIONS ${_ms_0644})
 
 # --- CPack: Debian package ------------------------------------------------------
 set(CPACK_GENERATOR "DEB")

@@ -11,6 +11,8 @@
 
 #include "app/json_output.hpp"
 #include "app/logging.hpp"
+#include "app/metrics_file.hpp"
+#include "app/progress.hpp"
 #include "app/signals.hpp"
 #include "core/json_shapes.hpp"
 #include "core/time_format.hpp"
@@ -46,6 +48,7 @@ class SyncRun {
       if (!options_.dry_run) start_log();
       const SyncOutcome outcome = sync();
       release_lock();
+      progress_done();
       return report_success(outcome);
     } catch (const Failure& failure) {
       const int status = report_failure(failure);
@@ -147,6 +150,7 @@ class SyncRun {
       local_->guarded([&] { tx.abort(); });
       return *outcome;
     }
+    progress_phase(Phase::committing);
     finished_at_us_ = local_->guarded([&] {
       const auto at = finish_sync_log_success(tx, *log_id_, *outcome);
       tx.commit();
@@ -159,7 +163,9 @@ class SyncRun {
   // then update, insert and deactivate set-based.
   SyncOutcome staged_sync(pqxx::work& tx, RemoteSnapshot& snapshot, const SyncPlan& plan,
                           bool state_usable, bool remote_key_unique) {
-    const bool try_incremental = state_usable && !options_.full_fetch && spec_.key.size() == 1;
+    // A view has no row versions: every key would look unchanged, so compare every row.
+    const bool try_incremental =
+        state_usable && !options_.full_fetch && spec_.key.size() == 1 && plan.tracks_versions();
     const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,
                                              try_incremental, received_signal());
     check_stop();
@@ -192,6 +198,7 @@ class SyncRun {
       print_dry_run(outcome);
       return to_int(status);
     }
+    committed_ = c;
     const std::string message = "meter sync completed for tenant " + std::to_string(outcome.tenant_id) +
                                 ": " + run_summary(c);
     spdlog::debug("{}", message);
@@ -252,6 +259,8 @@ class SyncRun {
     return to_int(status);
   }
 
+  friend void write_metrics(SyncRun&, const std::string&, int, std::int64_t);
+
   const Settings& settings_;
   const RunOptions& options_;
   const TableSpec& spec_;
@@ -260,12 +269,33 @@ class SyncRun {
   bool attempted_ = false;
   std::optional<std::int64_t> log_id_, tenant_;
   std::int64_t finished_at_us_ = 0;
+  std::optional<SyncCounts> committed_;  // set once the run committed
 };
+
+// --metrics-file, from the run's outcome and over its local connection.
+void write_metrics(SyncRun& run, const std::string& path, int status, std::int64_t started_us) {
+  RunMetrics m;
+  m.finished_at_us = run.finished_at_us_ ? run.finished_at_us_ : now_epoch_us();
+  m.success = run.committed_.has_value();
+  m.exit_code = status;
+  m.duration_us = now_epoch_us() - started_us;
+  if (run.committed_) m.counts = *run.committed_;
+  write_run_metrics(path, m, run.local_ ? &run.local_->conn() : nullptr);
+}
 
 }  // namespace
 
 int run_command(const Settings& settings, const RunOptions& options) {
-  return SyncRun(settings, options).execute();
+  const std::int64_t started_us = now_epoch_us();
+  SyncRun run(settings, options);
+  int status = 0;
+  {
+    Progress progress(progress_wanted(settings, options.quiet, options.json));
+    status = run.execute();
+  }
+  if (settings.metrics_file && !options.dry_run)  // every run that tried to connect does
+    write_metrics(run, *settings.metrics_file, status, started_us);
+  return status;
 }
 
 }  // namespace meter_sync::app

@@ -6,6 +6,7 @@
 
 #include "app/json_output.hpp"
 #include "app/logging.hpp"
+#include "core/health.hpp"
 #include "core/json_shapes.hpp"
 #include "db/status_query.hpp"
 
@@ -26,8 +27,21 @@ int status_command(const Settings& settings, const StatusOptions& options) {
   try {
     Database local(Side::local, settings.local_db, settings);
     const StatusInfo status = read_status(local, meter_table(), settings.lock_key);
-    if (json) print_json(status_json(status));
-    else std::cout << status_text(status) << std::flush;
+    // --max-age: a health check. The report is printed as usual; one line on stderr and
+    // exit 1 when no run succeeded recently enough ("healthy" in the JSON says the same).
+    std::optional<std::string> stale;
+    if (options.max_age_s) stale = staleness(status, *options.max_age_s);
+    if (json) {
+      auto out = status_json(status);
+      if (options.max_age_s) out["healthy"] = !stale;
+      print_json(out);
+    } else {
+      std::cout << status_text(status) << std::flush;
+    }
+    if (stale) {
+      spdlog::error("{}", scrub(*stale));
+      return to_int(ExitStatus::failure);
+    }
     return to_int(ExitStatus::ok);
   } catch (const Failure& failure) {
     return report_failure(failure, json);

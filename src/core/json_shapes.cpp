@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/health.hpp"
 #include "core/time_format.hpp"
 
 namespace meter_sync {
@@ -120,7 +121,8 @@ json status_json(const StatusInfo& s) {
               {"last_sync_error", nullptr},     {"inserted_count", 0},
               {"updated_count", 0},             {"deleted_count", 0},
               {"skipped_count", 0},             {"meter_count", s.meter_count},
-              {"is_syncing", s.is_syncing}};
+              {"is_syncing", s.is_syncing},     {"last_success_at", nullptr}};
+  if (s.last_success_us) out["last_success_at"] = iso8601_utc_ms(*s.last_success_us);
   if (s.last) {
     out["last_sync_at"] = iso8601_utc_ms(s.last->finished_at_us);
     out["last_sync_success"] = s.last->success;
@@ -164,6 +166,7 @@ std::string status_text(const StatusInfo& s) {
     if (l.error) out += "error: " + *l.error + "\n";
     out += "last counts: " + run_summary(l.counts) + "\n";
   }
+  out += "last success: " + last_success_text(s) + "\n";
   out += "active meters: " + std::to_string(s.meter_count) + "\n";
   out += std::string("sync in progress: ") + (s.is_syncing ? "yes" : "no") + "\n";
   return out;

@@ -401,12 +401,18 @@ std::string SyncPlan::create_state_table() const {
 std::string SyncPlan::wanted_keys() const {
   const std::string key = quote_ident(spec_.key[0]);
   const std::string fetch_key = key_converts_ ? "r.meter_sync_fetch_key" : "r." + key;
-  return "SELECT " + fetch_key + " AS " + key + " FROM " + remote_keys + " r LEFT JOIN " + state +
-         " st ON " + key_match("st", "r") + " LEFT JOIN " + quote_ident(spec_.table) + " m ON " +
-         key_match("m", "r") + " WHERE (" + key_match("r", "r") +  // r.k = r.k: key not null
-         " AND (st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin OR st.local_xmin IS DISTINCT FROM m.xmin))" +
-         // a key that does not convert to the local type: fetched to be reported
-         (key_converts_ ? " OR (r." + key + " IS NULL AND r.meter_sync_fetch_key IS NOT NULL)" : "");
+  const std::string changed = "r." + key + " IS NOT NULL AND (st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"
+                              " OR st.local_xmin IS DISTINCT FROM m.xmin)";
+  const std::string joins = " FROM " + std::string(remote_keys) + " r LEFT JOIN " + state + " st ON " +
+                            key_match("st", "r") + " LEFT JOIN " + quote_ident(spec_.table) + " m ON " +
+                            key_match("m", "r");
+  std::string sql = "SELECT " + fetch_key + " AS " + key + joins + " WHERE " + changed;
+  // A key that does not convert to the local type: fetched to be reported. A separate branch,
+  // so that the planner still sees one row per remote key above and hash-joins.
+  if (key_converts_)
+    sql += " UNION ALL SELECT r.meter_sync_fetch_key FROM " + std::string(remote_keys) + " r WHERE r." + key +
+           " IS NULL AND r.meter_sync_fetch_key IS NOT NULL";
+  return sql;
 }
 
 std::string SyncPlan::record_state() const {

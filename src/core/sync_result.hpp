@@ -64,6 +64,8 @@ struct LastRun {
 
 struct StatusInfo {
   std::optional<LastRun> last;
+  std::optional<std::int64_t> last_success_us;  // end of the last successful run
+  std::int64_t now_us = 0;  // when this was read, by the database's clock (ages are against it)
   std::int64_t meter_count = 0;
   bool is_syncing = false;
 };

@@ -6,6 +6,7 @@
 #include <pqxx/tablewriter>
 #pragma GCC diagnostic pop
 
+#include "db/copy_observer.hpp"
 #include "db/row_splitter.hpp"
 
 namespace meter_sync {
@@ -19,6 +20,8 @@ constexpr std::int64_t max_wanted_percent = 25;
 std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                               pqxx::transaction_base& local_tx, const std::string& remote_query,
                               const std::string& local_target, const std::atomic<int>& stop) {
+  CopyObserver* const observer = copy_observer();  // the terminal's progress line, if any
+  if (observer) observer->copy_started(remote_tx, remote_query);
   // libpqxx 6.4 pastes the "table name" into COPY ... TO STDOUT unquoted, so a
   // parenthesised query works; raw lines avoid decoding and re-encoding every field.
   auto source = remote.guarded([&] {
@@ -36,6 +39,7 @@ std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_t
     while (next_line()) {
       local.guarded([&] { sink->write_raw_line(line); });
       ++rows;
+      if (observer) observer->row_copied(line.size() + 1);
     }
     if (stop.load() != 0) return rows;  // the caller throws; the transactions roll back
     local.guarded([&] { sink->complete(); });
@@ -46,6 +50,7 @@ std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_t
     throw;
   }
   remote.guarded([&] { source->complete(); });
+  if (observer) observer->copy_finished();
   return rows;
 }
 

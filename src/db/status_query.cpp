@@ -27,6 +27,20 @@ LastRun to_last_run(const pqxx::row& r) {
   return run;
 }
 
+std::int64_t active_meter_count(pqxx::transaction_base& tx, const TableSpec& spec) {
+  return tx.exec1("SELECT count(*) FROM " + quote_ident(spec.table) + " WHERE " +
+                  quote_ident(spec.active_column) + " IS TRUE")[0]
+      .as<std::int64_t>();
+}
+
+// Only after checking that meter_sync_log exists.
+std::optional<std::int64_t> last_success_us(pqxx::transaction_base& tx) {
+  const auto r = tx.exec1("SELECT (extract(epoch FROM max(finished_at)) * 1000000)::bigint"
+                          " FROM meter_sync_log WHERE status = 'succeeded'");
+  if (r[0].is_null()) return std::nullopt;
+  return r[0].as<std::int64_t>();
+}
+
 }  // namespace
 
 bool lock_is_held(pqxx::transaction_base& tx, std::int64_t lock_key) {
@@ -47,9 +61,8 @@ StatusInfo read_status(Database& local, const TableSpec& spec, std::int64_t lock
     pqxx::nontransaction tx(local.conn());  // each statement sees the latest commits
     tx.exec("SET lock_timeout = '5s'");
     StatusInfo status;
-    status.meter_count = tx.exec1("SELECT count(*) FROM " + quote_ident(spec.table) + " WHERE " +
-                                  quote_ident(spec.active_column) + " IS TRUE")[0]
-                             .as<std::int64_t>();
+    status.now_us = tx.exec1("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")[0].as<std::int64_t>();
+    status.meter_count = active_meter_count(tx, spec);
     if (tx.exec1("SELECT to_regclass('meter_sync_log') IS NULL")[0].as<bool>()) {
       status.is_syncing = lock_is_held(tx, lock_key);
       return status;
@@ -58,6 +71,7 @@ StatusInfo read_status(Database& local, const TableSpec& spec, std::int64_t lock
                                 " WHERE id >= coalesce((SELECT max(id) FROM meter_sync_log"
                                 " WHERE status <> 'running'), 0) ORDER BY id DESC");
     status.is_syncing = lock_is_held(tx, lock_key);
+    status.last_success_us = last_success_us(tx);
     for (const auto& row : newest) {
       if (row[1].as<std::string>() != "running") {
         status.last = to_last_run(row);
@@ -73,6 +87,25 @@ StatusInfo read_status(Database& local, const TableSpec& spec, std::int64_t lock
     }
     return status;
   });
+}
+
+MonitoringFacts read_monitoring_facts(pqxx::connection& local, const TableSpec& spec) noexcept {
+  MonitoringFacts facts;
+  if (!local.is_open()) return facts;
+  try {
+    pqxx::nontransaction tx(local);  // each statement on its own: one failing spoils nothing
+    tx.exec("SET lock_timeout = '5s'");
+    try {
+      facts.active_meters = active_meter_count(tx, spec);
+    } catch (const pqxx::sql_error&) {
+      // no meter table, or no privilege: the run has said so already
+    }
+    if (!tx.exec1("SELECT to_regclass('meter_sync_log') IS NULL")[0].as<bool>())
+      facts.last_success_us = last_success_us(tx);
+  } catch (const std::exception&) {
+    // the connection is gone: leave out what it would have told
+  }
+  return facts;
 }
 
 }  // namespace meter_sync

@@ -107,7 +107,9 @@ TEST_CASE("web contract: every row of the HTTP mapping, from run --json") {
     CHECK(http_status(r.exit_code, j) == 500);
   }
   SUBCASE("configuration: 78, success false, 500") {
-    TestDatabases two(SchemaOptions{"jsonb", "json", false, false, "id", {1, 2}});
+    SchemaOptions two_tenants;
+    two_tenants.tenants = {1, 2};
+    TestDatabases two(two_tenants);
     const auto r = two.meter_sync({"run", "--json"});
     const auto j = one_object(r);
     CHECK(r.exit_code == 78);

@@ -79,6 +79,7 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./usr/share/meter-sync/failure.schema.json
 -rw-r--r-- root/root ./usr/share/meter-sync/run.schema.json
 -rw-r--r-- root/root ./usr/share/meter-sync/status.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/meter-sync.rules.yml
 LIST
 )
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sort -k3)
@@ -134,6 +135,10 @@ check_file /etc/meter-sync/meter-sync.env root:meter-sync 640
 check_file /lib/systemd/system/meter-sync.service root:root 644
 check_file /lib/systemd/system/meter-sync.timer root:root 644
 check_file /usr/share/doc/meter-sync/copyright root:root 644
+check_file /usr/share/meter-sync/meter-sync.rules.yml root:root 644
+if command -v promtool >/dev/null; then
+  promtool check rules /usr/share/meter-sync/meter-sync.rules.yml >/dev/null || die "promtool check rules on the installed rules"
+fi
 runuser -u meter-sync -- test -r /etc/meter-sync/meter-sync.env || die "meter-sync cannot read its env file"
 
 if compgen -G '/etc/systemd/system/*.wants/meter-sync.*' >/dev/null; then
@@ -179,9 +184,13 @@ if [ -n "${METER_SYNC_TEST_PG:-}" ] && command -v psql >/dev/null; then
            '{\"r\": 1}', true, now(), now() FROM generate_series(1, 4) g" >/dev/null
   sql "pkg_local_$db_suffix" "CREATE TABLE meter ($columns);
     CREATE TABLE tenant (tenant_id integer, name text); INSERT INTO tenant VALUES (7, 'site')" >/dev/null
+  # The metrics file as the env file's example sets it, in a directory meter-sync may write.
+  textfile_dir=$(mktemp -d /var/tmp/meter-sync-textfile.XXXXXX)
+  chown meter-sync "$textfile_dir"
   {
     echo "METER_SYNC_LOCAL_DB=\"$METER_SYNC_TEST_PG dbname=pkg_local_$db_suffix\""
     echo "METER_SYNC_REMOTE_DB=\"$METER_SYNC_TEST_PG dbname=pkg_remote_$db_suffix\""
+    echo "METER_SYNC_METRICS_FILE=$textfile_dir/meter-sync.prom"
   } >>/etc/meter-sync/meter-sync.env
   job=$(grep -E '^[0-9*]' /etc/cron.d/meter-sync | head -1)
   read -r _ _ _ _ _ job_user job_command <<<"$job"
@@ -200,8 +209,16 @@ if [ -n "${METER_SYNC_TEST_PG:-}" ] && command -v psql >/dev/null; then
     "SELECT count(*) FILTER (WHERE success AND trigger = 'scheduled') || '/' || count(*) FROM meter_sync_log")
   [ "$logged" = 2/2 ] || die "meter_sync_log has $logged successful scheduled rows, expected 2/2"
   say "cron job as meter-sync with the env file: synced 3 meters, 2 log rows, 0 bytes of output"
+  [ "$(ls -A "$textfile_dir")" = meter-sync.prom ] || die "textfile directory holds: $(ls -A "$textfile_dir")"
+  grep -qx 'meter_sync_last_run_success 1' "$textfile_dir/meter-sync.prom" \
+    || die "metrics file after the cron-mode runs: $(cat "$textfile_dir/meter-sync.prom")"
+  if command -v promtool >/dev/null; then
+    promtool check metrics <"$textfile_dir/meter-sync.prom" || die "promtool check metrics on the cron-mode run's file"
+  fi
+  say "the cron-mode run wrote the metrics file of the env file"
+  rm -rf "$textfile_dir"
   drop_dbs
-  sed -i '/^METER_SYNC_\(LOCAL\|REMOTE\)_DB=/d' /etc/meter-sync/meter-sync.env
+  sed -i '/^METER_SYNC_\(LOCAL\|REMOTE\)_DB=/d; /^METER_SYNC_METRICS_FILE=/d' /etc/meter-sync/meter-sync.env
 else
   say "cron-mode run not checked: METER_SYNC_TEST_PG (a test cluster, see scripts/pg-cluster.sh) is not set"
 fi
