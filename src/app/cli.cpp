@@ -14,6 +14,7 @@
 #include <variant>
 #include <pqxx/version>
 
+#include "app/env_file_check.hpp"
 #include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/run_command.hpp"
@@ -44,8 +45,8 @@ struct CommandLine {
 
 // Env file: --env-file must be readable; the default is read only when it exists.
 EnvFile load_env_file(const std::optional<std::string>& path) {
-  if (path) return read_dotenv_file(*path);
-  if (access(default_env_file, F_OK) == 0) return read_dotenv_file(default_env_file);
+  if (path) return read_checked_env_file(*path);
+  if (access(default_env_file, F_OK) == 0) return read_checked_env_file(default_env_file);
   return {};
 }
 
