@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpq-dev libpqxx-dev libcli11-dev nlohmann-json3-dev
           libspdlog-dev libfmt-dev doctest-dev librapidcheck-dev postgresql-15 postgresql-contrib
-          python3 python3-jsonschema python3-prometheus-client time lintian mandoc groff-base man-db dpkg-dev file adduser shellcheck ${EXTRA_PACKAGES:-})
+          python3 python3-jsonschema python3-prometheus-client time iproute2 openssl util-linux lintian mandoc groff-base man-db dpkg-dev file adduser shellcheck ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

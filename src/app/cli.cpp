@@ -8,13 +8,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <type_traits>
 #include <variant>
 #include <pqxx/version>
 
+#include "app/env_file_check.hpp"
 #include "app/json_output.hpp"
 #include "app/logging.hpp"
 #include "app/run_command.hpp"
@@ -45,8 +45,8 @@ struct CommandLine {
 
 // Env file: --env-file must be readable; the default is read only when it exists.
 EnvFile load_env_file(const std::optional<std::string>& path) {
-  if (path) return read_dotenv_file(*path);
-  if (access(default_env_file, F_OK) == 0) return read_dotenv_file(default_env_file);
+  if (path) return read_checked_env_file(*path);
+  if (access(default_env_file, F_OK) == 0) return read_checked_env_file(default_env_file);
   return {};
 }
 
@@ -210,12 +210,15 @@ int run_main(int argc, char** argv, const Intent& intent) {
 int main(int argc, char** argv) {
   start_signal_watch();
   const Intent intent = read_intent(argc, argv);
-  // Stopped outside a run (a run installs its own action, which rolls back and reports):
-  // print the failure object, then exit 128 + signal.
-  CancelAction on_signal([intent] {
-    const int signal = received_signal().load();
-    print_json(failure_for(intent, std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM")));
-    std::_Exit(128 + signal);
+  // Stopped where nothing rolls back and reports (outside a run, or by a second signal): the
+  // watcher ends the process; under --json the failure object is printed first (unless the
+  // command's own object is out already).
+  set_exit_hook([intent](int signal) {
+    const std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+    print_json(failure_for(intent, intent.command == "run"
+                                       ? "interrupted by " + name + " and stopped at once; a run in "
+                                             "progress is rolled back and reported as aborted"
+                                       : "interrupted by " + name));
   });
   try {
     return run_main(argc, argv, intent);

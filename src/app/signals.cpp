@@ -13,13 +13,17 @@ namespace {
 std::atomic<int> g_received{0};
 std::mutex g_mutex;
 std::function<void()> g_action;  // guarded by g_mutex
+std::function<void(int)> g_exit_hook;  // guarded by g_mutex
 
 void watch(sigset_t set) {
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
     std::lock_guard<std::mutex> lock(g_mutex);
-    if (g_received.exchange(signal) != 0 || !g_action) _exit(128 + signal);
+    if (g_received.exchange(signal) != 0 || !g_action) {
+      if (g_exit_hook) g_exit_hook(signal);
+      _exit(128 + signal);
+    }
     g_action();
   }
 }
@@ -36,6 +40,11 @@ void start_signal_watch() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::thread(watch, set).detach();  // lives as long as the process
   });
+}
+
+void set_exit_hook(std::function<void(int)> hook) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_exit_hook = std::move(hook);
 }
 
 const std::atomic<int>& received_signal() { return g_received; }

@@ -11,6 +11,11 @@ namespace meter_sync::app {
 // and starts the watcher. Idempotent.
 void start_signal_watch();
 
+// Called in the watcher thread just before it ends the process itself (no cancel action in
+// place, or a second signal), with the signal: the last chance to print (cli: the --json
+// failure object). Set once, before anything can be interrupted.
+void set_exit_hook(std::function<void(int signal)> hook);
+
 // The signal received (0 if none).
 const std::atomic<int>& received_signal();
 

@@ -15,7 +15,7 @@ std::int64_t count_of(pqxx::transaction_base& tx, const std::string& statement) 
 }
 
 void check_guard(pqxx::transaction_base& tx, const SyncPlan& plan, std::int64_t deactivated, int max_percent) {
-  if (deactivated < 10 || max_percent >= 100) return;
+  if (deactivated < guard_minimum_meters || max_percent >= 100) return;
   // Nothing else has changed yet: the meters active before the run are those active now
   // plus those just deactivated, whatever the run would insert afterwards.
   const std::int64_t active_before = count_of(tx, plan.count_active()) + deactivated;

@@ -44,6 +44,7 @@ std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_t
     if (stop.load() != 0) return rows;  // the caller throws; the transactions roll back
     local.guarded([&] { sink->complete(); });
   } catch (const Failure&) {
+    if (remote.lost()) throw;  // nothing to drain; draining would replace the first error, which says why
     while (next_line()) {}  // drain, so the remote transaction can go on
     if (stop.load() == 0) remote.guarded([&] { source->complete(); });
     throw;

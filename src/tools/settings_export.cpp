@@ -42,8 +42,9 @@ void completion() {
   }
   std::cout << "# bash completion for meter-sync. Generated from src/core/settings_table.cpp by\n"
                "# settings_export at build time: do not edit.\n"
+               "# shellcheck disable=SC2207  # COMPREPLY=($(compgen ...)): the usual completion idiom\n"
                "_meter_sync() {\n"
-               "  local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i\n"
+               "  local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i\n"
                "  [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
                "  COMPREPLY=()\n"
                "  for ((i = 1; i < COMP_CWORD; i++)); do\n"

@@ -74,7 +74,7 @@ done < <(options_in "$tmp/man-options-sections.txt")
 if [ -n "${3:-}" ]; then
   "$3" table >"$tmp/table" || fail "'$3 table' failed"
   variables=0
-  while IFS=$'\t' read -r scope flag short env value; do
+  while IFS=$'\t' read -r scope flag _short env _value; do
     grep -qxF -- "$flag" "$tmp/all-help-options" || fail "settings table has $scope $flag, which no --help output shows"
     [ "$env" = - ] && continue
     for var in ${env//,/ }; do

@@ -84,7 +84,7 @@ TEST_CASE("timeouts: both connections carry TCP keepalives and application_name=
       std::string recv_q, send_q, local_address;
       fields >> recv_q >> send_q >> local_address;
       sockets.insert(local_address);
-      // meter-sync's keepalives_idle is 30 s; libpq's own default (the system's, 2 h) shows in min
+      // meter-sync's keepalives_idle is 10 s; libpq's own default (the system's, 2 h) shows in min
       const auto timer = line.find("timer:(keepalive,");
       if (timer != std::string::npos && line.find("min", timer) == std::string::npos)
         with_keepalive.insert(local_address);

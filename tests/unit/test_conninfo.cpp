@@ -37,3 +37,32 @@ TEST_CASE("session_settings_sql: UTC, ISO dates and timeouts; lock timeout only 
   CHECK(local.find("client_connection_check_interval = '1s'") != std::string::npos);
   CHECK(session_settings_sql(Side::local, s, 130000).find("client_connection_check_interval") == std::string::npos);
 }
+
+TEST_CASE("dead_peer_settings_sql: the server gives up on a vanished client when the client would") {
+  Settings s;
+  const auto defaults = session_params({}, s);
+  // at most 60 s on either end, even for a run that waits out both connections in turn:
+  // idle + interval * count, and the unacknowledged-data bound
+  const int keepalive_s = std::stoi(defaults.at("keepalives_idle")) +
+                          std::stoi(defaults.at("keepalives_interval")) * std::stoi(defaults.at("keepalives_count"));
+  CHECK(2 * keepalive_s <= 45);
+  CHECK(2 * std::stoi(defaults.at("tcp_user_timeout")) <= 45000);
+  CHECK(dead_peer_settings_sql(defaults, 150000) ==
+        " SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 3; SET tcp_keepalives_count = 3;"
+        " SET tcp_user_timeout = 20000;");
+  SUBCASE("the user's connection string values travel to the server too") {
+    const auto p = session_params({{"keepalives_idle", "2"}, {"tcp_user_timeout", "4000"}}, s);
+    const auto sql = dead_peer_settings_sql(p, 150000);
+    CHECK(sql.find("SET tcp_keepalives_idle = 2;") != std::string::npos);
+    CHECK(sql.find("SET tcp_user_timeout = 4000;") != std::string::npos);
+  }
+  SUBCASE("keepalives=0 leaves the server's own settings; PostgreSQL 11 has no tcp_user_timeout") {
+    CHECK(dead_peer_settings_sql(session_params({{"keepalives", "0"}}, s), 150000).empty());
+    CHECK(dead_peer_settings_sql(defaults, 110000).find("tcp_user_timeout") == std::string::npos);
+  }
+  SUBCASE("a value that is not a plain number is never pasted into SQL") {
+    const auto sql = dead_peer_settings_sql(session_params({{"keepalives_idle", "1; DROP TABLE meter"}}, s), 150000);
+    CHECK(sql.find("DROP") == std::string::npos);
+    CHECK(sql.find("tcp_keepalives_idle") == std::string::npos);
+  }
+}

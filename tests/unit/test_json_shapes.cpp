@@ -95,8 +95,11 @@ TEST_CASE("to_json_line: invalid UTF-8 through every serialiser is replaced, nev
   const std::string bad = "no\xff\xfe" "db";  // a database name as POSTGRES_SYNC_DB may carry it
   const std::string replaced = "no\xef\xbf\xbd\xef\xbf\xbd" "db";  // two U+FFFD
   SyncOutcome outcome;
-  outcome.skipped = {{"7", "column name: " + bad}};
+  outcome.skipped = {{MeterId("7"), "column name: " + bad}};
   outcome.counts.skipped = 1;
+  outcome.changes.updated = {{MeterId("8"), {{"name", bad, "new " + bad}}}};
+  outcome.changes.inserted = {MeterId(bad)};
+  outcome.counts.updated = outcome.counts.inserted = 1;
   StatusInfo status;
   status.last = LastRun{0, false, bad, {}, bad};
   const std::vector<std::pair<const char*, json>> shapes = {
@@ -106,6 +109,7 @@ TEST_CASE("to_json_line: invalid UTF-8 through every serialiser is replaced, nev
       {"status_error_json", status_error_json(bad)},
       {"failure_json", failure_json(bad)},
       {"skipped_json", skipped_json(outcome.skipped)},
+      {"changes_json", changes_json(outcome.counts, outcome.changes)},
   };
   for (const auto& [name, j] : shapes) {
     INFO(name);
