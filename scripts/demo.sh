@@ -29,11 +29,13 @@ SQL
 psql -q -v ON_ERROR_STOP=1 -d local <<'SQL'
 CREATE TABLE tenant (id integer PRIMARY KEY, name text);
 INSERT INTO tenant VALUES (1, 'Demo tenant');
+-- The types deployed Sync databases have (ids, ports, timestamps as varchar): each remote
+-- value is converted to the local column's type and compared in it.
 CREATE TABLE meter (
-  id integer PRIMARY KEY, name text NOT NULL, type text NOT NULL, serial_number text,
-  installation_date date, device_id integer, location_id integer, ip text, port integer,
-  protocol text, status text NOT NULL, register_map jsonb, notes text, active boolean,
-  created_at timestamptz, updated_at timestamptz);
+  id varchar(255) PRIMARY KEY, name text NOT NULL, type text NOT NULL, serial_number text,
+  installation_date varchar(50), device_id varchar(255), location_id varchar(255), ip text,
+  port varchar(10), protocol text, status text NOT NULL, register_map jsonb, notes text,
+  active boolean, created_at varchar(50), updated_at varchar(50));
 SQL
 
 export METER_SYNC_LOCAL_DB="host=$PGHOST port=$PGPORT user=$PGUSER dbname=local"
@@ -46,8 +48,9 @@ ms() {
   echo
 }
 
-echo "== remote: 72 meters of 3 tenants; local tenant is 1 (24 meters)"
+echo "== remote: 72 meters of 3 tenants; local tenant is 1 (24 meters); local ids, ports, timestamps are varchar"
 ms status
+ms run
 ms run
 echo "== remote changes: meter 1000 added, meter 3 renamed, meter 6 deleted"
 psql -q -d remote -c "INSERT INTO meter (id, tenant_id, name, type, status, port, register_map, active, created_at, updated_at)
