@@ -28,7 +28,7 @@ TEST_CASE("cli: bad command line -> 64; --version and --help -> 0") {
   CHECK(run_process({METER_SYNC_BINARY, "run", "--max-deactivate-percent", "101"}).exit_code == 64);
   const auto v = run_process({METER_SYNC_BINARY, "--version"});
   CHECK(v.exit_code == 0);
-  CHECK(v.out.find("meter-sync 0.1.0 (libpq 15.") == 0);
+  CHECK(v.out.find(std::string("meter-sync ") + METER_SYNC_PROJECT_VERSION + " (libpq 15.") == 0);
   CHECK(v.out.find("libpqxx 6.4") != std::string::npos);
   const auto h = run_process({METER_SYNC_BINARY, "--help"});
   CHECK(h.exit_code == 0);
