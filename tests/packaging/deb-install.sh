@@ -77,9 +77,9 @@ expected=$(cat <<'LIST'
 -rw-r--r-- root/root ./usr/share/lintian/overrides/meter-sync
 -rw-r--r-- root/root ./usr/share/man/man1/meter-sync.1.gz
 -rw-r--r-- root/root ./usr/share/meter-sync/failure.schema.json
+-rw-r--r-- root/root ./usr/share/meter-sync/meter-sync.rules.yml
 -rw-r--r-- root/root ./usr/share/meter-sync/run.schema.json
 -rw-r--r-- root/root ./usr/share/meter-sync/status.schema.json
--rw-r--r-- root/root ./usr/share/meter-sync/meter-sync.rules.yml
 LIST
 )
 actual=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sort -k3)

@@ -46,6 +46,9 @@ Network::Network() : prefix_(ns_prefix + std::to_string(getpid())), subnet_(stat
 }
 
 Network::~Network() {
+  // Delete the links first, synchronously: a deleted namespace takes its veths with it only
+  // a moment later, and the next test's links would collide with them.
+  for (const auto& l : links_) run_cmd({"ip", "link", "delete", l.root_dev});
   for (const auto& h : hosts_) run_cmd({"ip", "netns", "delete", ns_name(h)});
 }
 
@@ -61,7 +64,12 @@ const Network::Link& Network::connect(const std::string& name) {
   if (n >= 60) throw std::runtime_error("Network: too many links");
   Link link;
   link.host = name;
-  const std::string dev = "m" + std::to_string(getpid()) + "x" + std::to_string(n);  // <= 15 characters
+  // Unique per process and Network (<= 15 characters): a previous Network's devices may still
+  // be on their way out.
+  static int networks = 0;
+  if (n == 0) instance_ = networks++ % 100;
+  const std::string dev = "m" + std::to_string(getpid() % 100000) + "i" + std::to_string(instance_) + "x" +
+                          std::to_string(n);
   link.host_dev = dev + "h";
   link.root_dev = dev + "r";
   // 10.231.<subnet>.<4n>/30: .1 the root end, .2 the host end

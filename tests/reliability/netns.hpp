@@ -40,6 +40,7 @@ class Network {
   std::string ns_name(const std::string& name) const;
   std::string prefix_;
   int subnet_;
+  int instance_ = 0;  // which Network of this process: part of device names
   std::vector<std::string> hosts_;
   std::deque<Link> links_;  // references handed out stay valid
 };
