@@ -216,9 +216,28 @@ std::string SyncPlan::local_copy_target() const {
   return quote_ident(spec_.table) + " (" + join(cols, ", ") + ")";
 }
 
+std::string SyncPlan::remote_initial_select(std::int64_t tenant_id) const {
+  std::vector<std::string> cols;
+  for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
+  return "SELECT " + join(cols, ", ") + ", CASE WHEN " + rule_any() + " THEN " + key_json(remote_relation_) +
+         " END, " + remote_version() + ", " + rule_reason() + remote_where(tenant_id);
+}
+
+std::vector<std::size_t> SyncPlan::key_positions() const {
+  std::vector<std::size_t> out;
+  for (const auto& k : spec_.key)
+    for (std::size_t i = 0; i < spec_.copied.size(); ++i)
+      if (spec_.copied[i] == k) out.push_back(i);
+  return out;
+}
+
 std::string SyncPlan::remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const {
   return "SELECT " + key_list() + ", " + remote_version() + ", " + sql_literal(local_xmin) + "::xid" +
          remote_where(tenant_id) + " AND NOT " + rule_any();
+}
+
+std::string SyncPlan::state_copy_target() const {
+  return std::string(state) + " (" + key_list() + ", remote_xmin, local_xmin)";
 }
 
 std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {

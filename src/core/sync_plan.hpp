@@ -85,12 +85,19 @@ class SyncPlan {
   std::string remote_valid_select(std::int64_t tenant_id) const;
   std::string remote_invalid_select(std::int64_t tenant_id) const;
   std::string local_copy_target() const;  // "meter" ("id", "name", ...)
+  // The initial load in one remote scan: every row as the copied columns, then the key as
+  // JSON (only for a rule breaker, else NULL), its version (remote_version()) and the
+  // reason of the first rule it breaks (NULL when valid). InitialLineSplitter splits it.
+  std::string remote_initial_select(std::int64_t tenant_id) const;
+  // Where each key column is among the copied ones (counted from 0), in key order.
+  std::vector<std::size_t> key_positions() const;
   // True when the COPY text of every remote column reads into the local column as the
   // assignment cast would convert it (same types, or pairs whose text forms agree).
   bool direct_copy_possible() const;
   // The state rows of an initial load, straight from the remote: every loaded row has the
   // same local xmin, that of the loading (sub)transaction.
   std::string remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const;
+  std::string state_copy_target() const;  // "meter_sync_state (id, remote_xmin, local_xmin)"
   std::string create_work_tables() const;
   std::string create_state_table() const;
 

@@ -19,7 +19,8 @@ constexpr std::int64_t max_wanted_percent = 25;
 
 std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                               pqxx::transaction_base& local_tx, const std::string& remote_query,
-                              const std::string& local_target, const std::atomic<int>& stop) {
+                              const std::string& local_target, const std::atomic<int>& stop,
+                              const LineFilter& filter) {
   CopyObserver* const observer = copy_observer();  // the terminal's progress line, if any
   if (observer) observer->copy_started(remote_tx, remote_query);
   // libpqxx 6.4 pastes the "table name" into COPY ... TO STDOUT unquoted, so a
@@ -37,9 +38,10 @@ std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_t
     auto sink = local.guarded([&] { return std::make_unique<pqxx::tablewriter>(local_tx, local_target); });
 #pragma GCC diagnostic pop
     while (next_line()) {
+      if (observer) observer->row_copied(line.size() + 1);
+      if (filter && !filter(line)) continue;
       local.guarded([&] { sink->write_raw_line(line); });
       ++rows;
-      if (observer) observer->row_copied(line.size() + 1);
     }
     if (stop.load() != 0) return rows;  // the caller throws; the transactions roll back
     local.guarded([&] { sink->complete(); });

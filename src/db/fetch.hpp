@@ -6,6 +6,7 @@
 // are wanted anyway.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <pqxx/dbtransaction>
@@ -21,13 +22,18 @@ struct FetchResult {
   std::int64_t fetched_rows = 0;  // full rows staged
 };
 
+// Sees each raw COPY line before it is written; may shorten or rewrite it, or return false
+// to leave it out. An exception it throws ends the copy like a local error.
+using LineFilter = std::function<bool(std::string& line)>;
+
 // COPY the rows of `remote_query` into `local_target` (a table, optionally with a column
-// list). If the local side fails, the remote stream is drained so the remote transaction
-// stays usable, then the error is rethrown. Returns the number of rows.
-// `stop` (a signal number, 0 = none) is polled between lines.
+// list), through `filter` if given. If the local side fails, the remote stream is drained
+// so the remote transaction stays usable, then the error is rethrown. Returns the number of
+// rows written. `stop` (a signal number, 0 = none) is polled between lines.
 std::int64_t copy_remote_rows(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                               pqxx::transaction_base& local_tx, const std::string& remote_query,
-                              const std::string& local_target, const std::atomic<int>& stop);
+                              const std::string& local_target, const std::atomic<int>& stop,
+                              const LineFilter& filter = nullptr);
 
 FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Database& local,
                          pqxx::dbtransaction& local_tx, const SyncPlan& plan,

@@ -1,9 +1,12 @@
 #include "db/initial_load.hpp"
 
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 
+#include "core/copy_line.hpp"
 #include "db/error_map.hpp"
 #include "db/fetch.hpp"
+#include "db/line_spool.hpp"
 #include "db/skipped.hpp"
 
 namespace meter_sync {
@@ -20,20 +23,41 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
   outcome.fetch = "initial";
   try {
     pqxx::subtransaction load(local_tx, "initial_load");
-    outcome.counts.inserted = copy_remote_rows(remote, remote_tx, local, load, plan.remote_valid_select(tenant_id),
-                                               plan.local_copy_target(), stop);
-    copy_remote_rows(remote, remote_tx, local, load, plan.remote_invalid_select(tenant_id), SyncPlan::skipped, stop);
-    if (plan.tracks_versions()) {
+    // One remote scan: valid rows go straight into the table; their state lines and the rule
+    // breakers wait in temporary files for the two COPYs after it.
+    LineSpool state_lines, skipped_lines;
+    InitialLineSplitter splitter(plan.key_positions());
+    const bool record_versions = plan.tracks_versions();
+    const auto route = [&](std::string& line) {
+      switch (splitter.split(line)) {
+        case InitialLineSplitter::Kind::valid:
+          if (record_versions) state_lines.add(splitter.side_line());
+          line.resize(splitter.copied().size());
+          return true;
+        case InitialLineSplitter::Kind::breaker:
+          skipped_lines.add(splitter.side_line());
+          return false;
+        case InitialLineSplitter::Kind::malformed:
+          break;
+      }
+      throw Failure(ExitStatus::failure, remote.label() + ": first load: a COPY line has fewer fields than "
+                                             "the query selects (a bug in meter-sync: please report it)");
+    };
+    outcome.counts.inserted = copy_remote_rows(remote, remote_tx, local, load, plan.remote_initial_select(tenant_id),
+                                               plan.local_copy_target(), stop, route);
+    if (stop.load() != 0) return outcome;  // the caller stops; the transaction rolls back
+    skipped_lines.copy_into(local, load, SyncPlan::skipped);
+    if (state_lines.size() > 0) {
+      // Every row loaded in this subtransaction has its xid as xmin.
       const std::string local_xmin = local.guarded([&] {
-        const auto r = load.exec("SELECT xmin FROM " + quote_ident(plan.spec().table) + " LIMIT 1");
-        return r.empty() ? std::string("0") : r[0][0].as<std::string>();
+        return load.exec1("SELECT xmin FROM " + quote_ident(plan.spec().table) + " LIMIT 1")[0].as<std::string>();
       });
-      copy_remote_rows(remote, remote_tx, local, load, plan.remote_state_select(tenant_id, local_xmin),
-                       SyncPlan::state, stop);
+      state_lines.copy_into(local, load, plan.state_copy_target(), "\t" + local_xmin);
     }
     local.guarded([&] { load.commit(); });
   } catch (const Failure& failure) {
     if (!is_row_data_error(failure.sqlstate())) throw;
+    spdlog::debug("first load: {}; staging the rows instead, to find the rows at fault", failure.what());
     return std::nullopt;
   }
   outcome.fetched_rows = outcome.counts.inserted;

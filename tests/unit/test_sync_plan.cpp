@@ -165,6 +165,23 @@ TEST_CASE("sync_plan: the remote relation, the rules' version and the tenant fil
   CHECK(contains(plan.signature(), "remote:\"Client\".meter_view"));
 }
 
+TEST_CASE("sync_plan: the initial load reads every row once, with its key, version and rule reason last") {
+  TableSpec spec{"t", {"k"}, {"v", "k"}, "tenant", "v", {{"k is null", "k IS NULL"}}, {}};
+  ColumnTypes types{{"v", builtin_type("text")}, {"k", builtin_type("integer")}};
+  auto remote = types;
+  remote["tenant"] = builtin_type("integer");
+  SyncPlan plan(spec, types, remote);
+  CHECK(plan.remote_initial_select(7) ==
+        "SELECT \"v\", \"k\", CASE WHEN coalesce((k IS NULL), false) THEN to_jsonb(\"t\".\"k\"::text) END, xmin, "
+        "CASE WHEN k IS NULL THEN 'k is null' END FROM \"t\" WHERE \"tenant\" = 7");
+  CHECK(plan.key_positions() == std::vector<std::size_t>{1});
+  CHECK(plan.state_copy_target() == "meter_sync_state (\"k\", remote_xmin, local_xmin)");
+  plan.without_remote_versions();
+  CHECK_FALSE(contains(plan.remote_initial_select(7), "xmin"));
+  spec.key = {"k", "v"};
+  CHECK(SyncPlan(spec, types, remote).key_positions() == std::vector<std::size_t>{1, 0});
+}
+
 TEST_CASE("array_literal quotes every element") {
   CHECK(array_literal({}) == "{}");
   CHECK(array_literal({"1", "a\"b", "c\\d", "x,y"}) == "{\"1\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
