@@ -64,9 +64,11 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
   local.guarded([&] {
     read_skipped(local_tx, outcome);
     // Everything in the table was inserted now: its first keys are the log's audit trail.
-    const std::string key = quote_ident(plan.spec().key[0]);
+    // Qualified: a bare ORDER BY "id" would sort the text output column of that name (1, 10,
+    // 100, ...), by a full scan and sort rather than along the primary key's index.
+    const std::string key = "m." + quote_ident(plan.spec().key[0]);
     for (const auto& row : local_tx.exec("SELECT " + key + "::text FROM " + quote_ident(plan.spec().table) +
-                                         " ORDER BY " + key + " LIMIT " + std::to_string(SyncPlan::max_recorded)))
+                                         " m ORDER BY " + key + " LIMIT " + std::to_string(SyncPlan::max_recorded)))
       outcome.changes.inserted.push_back(row[0].as<std::string>());
   });
   return outcome;

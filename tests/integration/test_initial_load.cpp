@@ -57,6 +57,10 @@ TEST_CASE("initial load: one remote scan inserts the valid rows, reports the bre
   CHECK(details["fetch"] == "initial");
   CHECK(details["skipped"] == nlohmann::json::parse(R"([{"id": 4, "reason": "port outside 0-65535"},
                                                         {"id": 5, "reason": "name is null or empty"}])"));
+  // the audit trail lists the first keys in key order (1, 2, 3, 6, ...), not as text (1, 10, 11, ...)
+  const auto& ids = details["inserted"]["ids"];
+  REQUIRE(ids.size() == 28);
+  CHECK(nlohmann::json(std::vector<nlohmann::json>(ids.begin(), ids.begin() + 4)) == nlohmann::json{1, 2, 3, 6});
   auto remote_valid = db.remote_meters(1);
   remote_valid.erase(remote_valid.begin() + 3, remote_valid.begin() + 5);  // ids 4 and 5
   CHECK(db.local_meters() == remote_valid);
