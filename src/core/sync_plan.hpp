@@ -21,8 +21,10 @@
 //
 // Change detection: the remote row's xmin changes with every update, the local row's xmin
 // with every local write. meter_sync_state remembers both for each synced row, so a rerun
-// first fetches only (key, xmin) of every remote row (remote_versions_select) and then the
+// first fetches only (key, version) of every remote row (remote_versions_select) and then the
 // full rows of the keys whose versions differ (wanted_keys); --full-fetch skips that.
+// A remote view has no xmin: its version is a 64-bit hash of the row's canonical text,
+// computed by the remote (state column remote_hash).
 // A first sync into an empty table COPYs the valid rows straight in (remote_valid_select).
 #include <cstdint>
 #include <map>
@@ -52,6 +54,10 @@ std::string sql_literal(const std::string& text);
 // Bumped whenever validation or comparison rules change: rows synced under other rules are
 // compared again (it is part of the state signature).
 constexpr const char* rules_version = "rules-3";
+
+// What tells a remote row changed: its xmin (tables), a hash of its values (views), or
+// nothing (every run compares every row).
+enum class RemoteVersions { xmin, row_hash, none };
 
 class SyncPlan {
  public:
@@ -91,6 +97,7 @@ class SyncPlan {
   // The state rows of an initial load, straight from the remote: every loaded row has the
   // same local xmin, that of the loading (sub)transaction.
   std::string remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const;
+  std::string state_copy_target() const;  // "meter_sync_state (id, remote_xmin, local_xmin)"
   std::string create_work_tables() const;
   std::string create_state_table() const;
 
@@ -139,9 +146,14 @@ class SyncPlan {
   std::string count_active() const;
   std::string skip_row(const std::string& table, const std::string& ctid) const;  // $1 = reason
 
-  // The remote relation has no xmin (a view or foreign table): compare every row each run.
-  void without_remote_versions() { remote_has_versions_ = false; }
-  bool tracks_versions() const { return remote_has_versions_; }
+  // The remote relation has no xmin (a view or foreign table): a row hash stands in for it;
+  // without_remote_versions() when not even that can be kept (compare every row each run).
+  void use_row_hashes() { versions_ = RemoteVersions::row_hash; }
+  void without_remote_versions() { versions_ = RemoteVersions::none; }
+  RemoteVersions remote_versions() const { return versions_; }
+  bool tracks_versions() const { return versions_ != RemoteVersions::none; }
+  // The state column holding the remote version: remote_xmin, or remote_hash for views.
+  const char* state_version_column() const;
 
   const TableSpec& spec() const { return spec_; }
   const std::string& remote_relation() const { return remote_relation_; }
@@ -157,6 +169,7 @@ class SyncPlan {
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
   std::string remote_version() const;
+  std::string version_type() const;  // of the version column in the work tables
   std::string remote_where(std::int64_t tenant_id) const;
   std::vector<ValidationRule> rules() const;  // the spec's rules as predicates on the remote types
   std::string rule_reason() const;  // CASE over the rules, NULL when none matches
@@ -171,7 +184,7 @@ class SyncPlan {
   std::map<std::string, std::string> staged_;    // staging's column types
   std::string remote_relation_;
   bool converts_ = false, key_converts_ = false;
-  bool remote_has_versions_ = true;
+  RemoteVersions versions_ = RemoteVersions::xmin;
 };
 
 // Missing columns, in spec order, as "column \"x\"" list; empty if all present.

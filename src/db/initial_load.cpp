@@ -29,7 +29,7 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
         return r.empty() ? std::string("0") : r[0][0].as<std::string>();
       });
       copy_remote_rows(remote, remote_tx, local, load, plan.remote_state_select(tenant_id, local_xmin),
-                       SyncPlan::state, stop);
+                       plan.state_copy_target(), stop);
     }
     local.guarded([&] { load.commit(); });
   } catch (const Failure& failure) {

@@ -85,7 +85,7 @@ TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows withou
   CHECK(contains(plan.remote_select(3, "{4,5}", false), "AND (\"id\" = ANY ('{4,5}'::integer[]))"));
   CHECK(plan.remote_versions_select(3) ==
         "SELECT \"id\", xmin FROM \"meter\" WHERE \"tenant_id\" = 3");
-  CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
+  CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_version"));
   CHECK(contains(plan.wanted_keys(), "st.local_xmin IS DISTINCT FROM m.xmin"));
 }
 
@@ -168,4 +168,26 @@ TEST_CASE("sync_plan: the remote relation, the rules' version and the tenant fil
 TEST_CASE("array_literal quotes every element") {
   CHECK(array_literal({}) == "{}");
   CHECK(array_literal({"1", "a\"b", "c\\d", "x,y"}) == "{\"1\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
+}
+
+TEST_CASE("sync_plan: a remote view's version is a hash of the row's canonical text, kept in remote_hash") {
+  SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
+  const SyncPlan table_plan = plan;
+  plan.use_row_hashes();
+  CHECK(plan.tracks_versions());
+  const std::string hash = "hashtextextended(ROW(\"id\", \"name\"";
+  CHECK(contains(plan.remote_versions_select(3), "SELECT \"id\", " + hash));
+  CHECK(contains(plan.remote_select(3), "\"register_map\"::jsonb, "));  // JSON key order and spacing do not count
+  CHECK(contains(plan.remote_select(3), ")::text, 0) FROM \"meter\" WHERE \"tenant_id\" = 3"));
+  CHECK(contains(plan.create_work_tables(), "meter_sync_version bigint"));
+  CHECK(contains(plan.wanted_keys(), "st.remote_hash IS DISTINCT FROM r.meter_sync_version"));
+  CHECK(contains(plan.record_state(), "'0'::xid AS remote_xmin, m.xmin AS local_xmin, s.meter_sync_version AS remote_hash"));
+  CHECK(contains(plan.record_state(), "INSERT INTO meter_sync_state (\"id\", remote_xmin, local_xmin, remote_hash)"));
+  CHECK(plan.signature() != table_plan.signature());
+  CHECK_FALSE(contains(table_plan.remote_select(3), "hashtextextended"));
+  CHECK(contains(table_plan.record_state(), "INSERT INTO meter_sync_state (\"id\", remote_xmin, local_xmin) SELECT"));
+
+  plan.without_remote_versions();  // a state table that cannot hold hashes
+  CHECK_FALSE(plan.tracks_versions());
+  CHECK(contains(plan.remote_select(3), ", NULL::xid FROM"));
 }
