@@ -424,18 +424,25 @@ std::string SyncPlan::create_state_table() const {
          ", remote_xmin xid NOT NULL, local_xmin xid NOT NULL, remote_hash bigint, PRIMARY KEY (" + key_list() + "))";
 }
 
+std::string SyncPlan::compare_versions() const {
+  const std::string key = quote_ident(spec_.key[0]);
+  const std::string r = "r." + key, st = "st." + key, m = "m." + key;
+  const std::string active = "m." + quote_ident(spec_.active_column) + " IS TRUE";
+  const std::string fetch_key = key_converts_ ? "r.meter_sync_fetch_key" : r;
+  // Hash full joins, one pass over each table; a remote key that does not convert (NULL)
+  // matches nothing and is not selected here.
+  return "CREATE TEMP TABLE meter_sync_compared ON COMMIT DROP AS SELECT CASE WHEN " + r + " IS NOT NULL THEN " +
+         fetch_key + " END AS fetch_key, coalesce(" + r + ", " + st + ", " + m + ") AS " + key + ", " + r +
+         " IS NULL AND " + active + " AS deactivate, " + r + " IS NULL AND " + st + " IS NOT NULL AS forget FROM " +
+         remote_keys + " r FULL JOIN " + state + " st ON " + st + " = " + r + " FULL JOIN " +
+         quote_ident(spec_.table) + " m ON " + m + " = coalesce(" + r + ", " + st + ") WHERE CASE WHEN " + r +
+         " IS NULL THEN " + active + " OR " + st + " IS NOT NULL ELSE st." + state_version_column() +
+         " IS DISTINCT FROM r.meter_sync_version OR st.local_xmin IS DISTINCT FROM m.xmin END";
+}
+
 std::string SyncPlan::wanted_keys() const {
   const std::string key = quote_ident(spec_.key[0]);
-  const std::string fetch_key = key_converts_ ? "r.meter_sync_fetch_key" : "r." + key;
-  const std::string changed = "r." + key + " IS NOT NULL AND (st." + state_version_column() +
-                              " IS DISTINCT FROM r.meter_sync_version"
-                              " OR st.local_xmin IS DISTINCT FROM m.xmin)";
-  const std::string joins = " FROM " + std::string(remote_keys) + " r LEFT JOIN " + state + " st ON " +
-                            key_match("st", "r") + " LEFT JOIN " + quote_ident(spec_.table) + " m ON " +
-                            key_match("m", "r");
-  std::string sql = "SELECT " + fetch_key + " AS " + key + joins + " WHERE " + changed;
-  // A key that does not convert to the local type: fetched to be reported. A separate branch,
-  // so that the planner still sees one row per remote key above and hash-joins.
+  std::string sql = "SELECT fetch_key AS " + key + " FROM " + compared + " WHERE fetch_key IS NOT NULL";
   if (key_converts_)
     sql += " UNION ALL SELECT r.meter_sync_fetch_key FROM " + std::string(remote_keys) + " r WHERE r." + key +
            " IS NULL AND r.meter_sync_fetch_key IS NOT NULL";
@@ -461,19 +468,24 @@ std::string SyncPlan::record_state() const {
 }
 
 std::string SyncPlan::forget_state(bool incremental) const {
-  return "DELETE FROM " + std::string(state) + " st WHERE NOT EXISTS (SELECT 1 FROM " +
-         (incremental ? remote_keys : staging) + " s WHERE " + key_match("s", "st") + ")";
+  if (incremental)
+    return "DELETE FROM " + std::string(state) + " st USING " + compared + " c WHERE c.forget AND " +
+           key_match("c", "st");
+  return "DELETE FROM " + std::string(state) + " st WHERE NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " +
+         key_match("s", "st") + ")";
 }
 
 std::string SyncPlan::deactivate_missing(bool incremental) const {
   const std::string active = quote_ident(spec_.active_column);
-  // After an incremental fetch remote_keys holds every remote key, skipped rows' too; after
-  // a full one, skipped rows left staging for the skipped table.
+  const std::string update = "UPDATE " + quote_ident(spec_.table) + " m SET " + active + " = false";
+  // After an incremental fetch `compared` found them (every remote key counts, skipped rows'
+  // too); after a full one, skipped rows left staging for the skipped table.
   const std::string statement =
-      "UPDATE " + quote_ident(spec_.table) + " m SET " + active + " = false WHERE m." + active +
-      " IS TRUE AND NOT EXISTS (SELECT 1 FROM " + (incremental ? remote_keys : staging) + " s WHERE " +
-      key_match("m", "s") + ")" +
-      (incremental ? "" : " AND NOT EXISTS (SELECT 1 FROM " + std::string(skipped) + " k WHERE k.key = " + key_json("m") + ")");
+      incremental ? update + " FROM " + compared + " c WHERE c.deactivate AND " + key_match("m", "c") + " AND m." +
+                        active + " IS TRUE"
+                  : update + " WHERE m." + active + " IS TRUE AND NOT EXISTS (SELECT 1 FROM " + staging +
+                        " s WHERE " + key_match("m", "s") + ") AND NOT EXISTS (SELECT 1 FROM " + skipped +
+                        " k WHERE k.key = " + key_json("m") + ")";
   return record(statement, "deleted", "NULL::text[] AS columns, NULL::jsonb AS changes");
 }
 

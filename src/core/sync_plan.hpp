@@ -23,6 +23,9 @@
 // with every local write. meter_sync_state remembers both for each synced row, so a rerun
 // first fetches only (key, version) of every remote row (remote_versions_select) and then the
 // full rows of the keys whose versions differ (wanted_keys); --full-fetch skips that.
+// One full join of the remote keys, the state and the local table (compare_versions) finds
+// at once what to fetch, which meters the remote no longer has and which state rows to
+// forget, so the rest of the run touches only those keys.
 // A remote view has no xmin: its version is a 64-bit hash of the row's canonical text,
 // computed by the remote (state column remote_hash).
 // A first sync into an empty table COPYs the valid rows straight in (remote_valid_select).
@@ -73,6 +76,7 @@ class SyncPlan {
   static constexpr const char* planned = "pg_temp.meter_sync_planned";
   static constexpr const char* remote_keys = "pg_temp.meter_sync_remote_keys";
   static constexpr const char* remote_keys_incoming = "pg_temp.meter_sync_remote_keys_in";
+  static constexpr const char* compared = "pg_temp.meter_sync_compared";
   static constexpr const char* probe = "pg_temp.meter_sync_probe";
   static constexpr const char* state = "meter_sync_state";
   // Changed meters listed per kind in the log row and the dry run (the totals are exact).
@@ -127,8 +131,11 @@ class SyncPlan {
   std::string convert_keys(const std::string& row_filter) const;
   std::string keep_unconverted_key(const std::string& ctid) const;
 
-  // Keys whose remote or local version differs from the state (or are new): one per row,
-  // in the remote's own form (to fetch them by).
+  // Creates `compared`: per key, whether to fetch it (fetch_key, in the remote's own form),
+  // deactivate it or forget its state. Single-column keys (incremental fetches only).
+  std::string compare_versions() const;
+  // Keys whose remote or local version differs from the state (or are new), from `compared`,
+  // plus the remote keys that do not convert to the local type (fetched to be reported).
   std::string wanted_keys() const;
   // After applying: remember the versions of every applied staged row; forget vanished keys.
   std::string record_state() const;
@@ -141,7 +148,7 @@ class SyncPlan {
   std::string update_changed(const std::string& row_filter, bool with_values) const;
   std::string insert_missing(const std::string& row_filter) const;
   // Local active rows whose key the remote rows no longer contain: neither staged nor
-  // skipped after a full fetch; not among remote_keys after an incremental one.
+  // skipped after a full fetch; as `compared` found them after an incremental one.
   std::string deactivate_missing(bool incremental) const;
   std::string count_active() const;
   std::string skip_row(const std::string& table, const std::string& ctid) const;  // $1 = reason
