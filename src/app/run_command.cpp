@@ -125,7 +125,10 @@ class SyncRun {
     const auto [remote_key_unique, remote_system] = remote_->guarded([&] {
       return std::pair(key_is_unique(snapshot, remote_table.sql, spec_.key), remote_system_identifier(snapshot));
     });
-    if (!remote_table.has_row_versions) plan.without_remote_versions();
+    if (!remote_table.has_row_versions) plan.use_row_hashes();
+    if (plan.remote_versions() == RemoteVersions::row_hash &&
+        !local_->guarded([&] { return state_can_hold_row_hashes(tx, local_->label()); }))
+      plan.without_remote_versions();
     const std::string signature = state_signature(plan, *tenant_, remote_system);
     const auto [state_usable, comparison_due] = local_->guarded([&] {
       tx.exec(plan.create_work_tables());
@@ -163,7 +166,7 @@ class SyncRun {
   // then update, insert and deactivate set-based.
   SyncOutcome staged_sync(pqxx::work& tx, RemoteSnapshot& snapshot, const SyncPlan& plan,
                           bool state_usable, bool remote_key_unique) {
-    // A view has no row versions: every key would look unchanged, so compare every row.
+    // Without remote versions every key would look unchanged: compare every row.
     const bool try_incremental =
         state_usable && !options_.full_fetch && spec_.key.size() == 1 && plan.tracks_versions();
     const FetchResult fetched = fetch_remote(*remote_, snapshot, *local_, tx, plan, *tenant_,

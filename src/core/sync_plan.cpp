@@ -145,6 +145,8 @@ std::string SyncPlan::signature() const {
   std::string text = std::string("v3 ") + rules_version + " remote:" + remote_relation_ + " key:" +
                      key_list() + " copied:";
   for (const auto& c : spec_.copied) text += quote_ident(c) + " " + local_.at(c).type + "<-" + incoming_.at(c) + ",";
+  // Versions of another kind mean nothing (table signatures read as before 0.3.0).
+  if (versions_ == RemoteVersions::row_hash) text += " versions:row-hash";
   return text;
 }
 
@@ -167,8 +169,28 @@ std::string SyncPlan::remote_select(std::int64_t tenant_id, const std::string& k
 }
 
 std::string SyncPlan::remote_version() const {
-  // A remote view has no xmin: NULL versions never match the state, so every run is full.
-  return remote_has_versions_ ? "xmin" : "NULL::xid";
+  switch (versions_) {
+    case RemoteVersions::xmin:
+      return "xmin";
+    case RemoteVersions::row_hash: {
+      // The row's text with JSON canonical (key order and spacing do not count); the session
+      // is UTC and ISO on every connection, so timestamps read the same whatever the server's
+      // or the client's time zone.
+      std::vector<std::string> values;
+      for (const auto& c : spec_.copied)
+        values.push_back(quote_ident(c) + (remote_.at(c).portable == "json" ? "::jsonb" : ""));
+      return "hashtextextended(ROW(" + join(values, ", ") + ")::text, 0)";
+    }
+    case RemoteVersions::none:
+      break;
+  }
+  return "NULL::xid";  // never matches the state: every row is compared
+}
+
+std::string SyncPlan::version_type() const { return versions_ == RemoteVersions::row_hash ? "bigint" : "xid"; }
+
+const char* SyncPlan::state_version_column() const {
+  return versions_ == RemoteVersions::row_hash ? "remote_hash" : "remote_xmin";
 }
 
 std::vector<ValidationRule> SyncPlan::rules() const {
@@ -252,19 +274,19 @@ std::string SyncPlan::create_work_tables() const {
   };
   const std::string key = spec_.key[0];
   std::string sql = "CREATE TEMP TABLE meter_sync_staging (" + columns(spec_.copied, staged_) +
-                    ", meter_sync_xmin xid) ON COMMIT DROP;\n"
+                    ", meter_sync_version " + version_type() + ") ON COMMIT DROP;\n"
                     "CREATE TEMP TABLE meter_sync_remote_keys (" + columns(spec_.key, staged_) +
-                    ", meter_sync_xmin xid" +
+                    ", meter_sync_version " + version_type() +
                     (key_converts_ ? ", meter_sync_fetch_key " + incoming_.at(key) : "") + ") ON COMMIT DROP;\n"
                     "CREATE TEMP TABLE meter_sync_skipped (key jsonb, reason text) ON COMMIT DROP;\n"
                     "CREATE TEMP TABLE meter_sync_planned (kind text, key jsonb, columns text[], changes jsonb) ON COMMIT DROP;";
   if (converts_)
     sql += "\nCREATE TEMP TABLE meter_sync_incoming (" + columns(spec_.copied, incoming_) +
-           ", meter_sync_xmin xid) ON COMMIT DROP;\n"
+           ", meter_sync_version " + version_type() + ") ON COMMIT DROP;\n"
            "CREATE TEMP TABLE meter_sync_probe (LIKE " + quote_ident(spec_.table) + ") ON COMMIT DROP;";
   if (key_converts_)
     sql += "\nCREATE TEMP TABLE meter_sync_remote_keys_in (" + columns(spec_.key, incoming_) +
-           ", meter_sync_xmin xid) ON COMMIT DROP;";
+           ", meter_sync_version " + version_type() + ") ON COMMIT DROP;";
   return sql;
 }
 
@@ -287,8 +309,8 @@ std::string SyncPlan::convert_rows(const std::string& row_filter) const {
     cols.push_back(quote_ident(c));
     values.push_back(conversion_expr(c));
   }
-  return "INSERT INTO " + std::string(staging) + " (" + join(cols, ", ") + ", meter_sync_xmin) SELECT " +
-         join(values, ", ") + ", s.meter_sync_xmin FROM " + incoming + " s WHERE " + row_filter;
+  return "INSERT INTO " + std::string(staging) + " (" + join(cols, ", ") + ", meter_sync_version) SELECT " +
+         join(values, ", ") + ", s.meter_sync_version FROM " + incoming + " s WHERE " + row_filter;
 }
 
 std::string SyncPlan::convert_one(const std::string& column, const std::string& ctid) const {
@@ -299,12 +321,12 @@ std::string SyncPlan::convert_one(const std::string& column, const std::string& 
 std::string SyncPlan::convert_keys(const std::string& row_filter) const {
   const std::string key = spec_.key[0];
   return "INSERT INTO " + std::string(remote_keys) + " (" + quote_ident(key) +
-         ", meter_sync_xmin, meter_sync_fetch_key) SELECT " + conversion_expr(key) +
-         ", s.meter_sync_xmin, s." + quote_ident(key) + " FROM " + remote_keys_incoming + " s WHERE " + row_filter;
+         ", meter_sync_version, meter_sync_fetch_key) SELECT " + conversion_expr(key) +
+         ", s.meter_sync_version, s." + quote_ident(key) + " FROM " + remote_keys_incoming + " s WHERE " + row_filter;
 }
 
 std::string SyncPlan::keep_unconverted_key(const std::string& ctid) const {
-  return "INSERT INTO " + std::string(remote_keys) + " (meter_sync_xmin, meter_sync_fetch_key) SELECT s.meter_sync_xmin, s." +
+  return "INSERT INTO " + std::string(remote_keys) + " (meter_sync_version, meter_sync_fetch_key) SELECT s.meter_sync_version, s." +
          quote_ident(spec_.key[0]) + " FROM " + remote_keys_incoming + " s WHERE " + ctid_is(ctid);
 }
 
@@ -414,20 +436,28 @@ std::string SyncPlan::create_state_table() const {
   for (const auto& k : spec_.key) keys.push_back(quote_ident(k) + " " + local_.at(k).type);
   // Unlogged: after a server crash it comes back empty, which only costs one full fetch.
   return "CREATE UNLOGGED TABLE " + std::string(state) + " (" + join(keys, ", ") +
-         ", remote_xmin xid NOT NULL, local_xmin xid NOT NULL, PRIMARY KEY (" + key_list() + "))";
+         ", remote_xmin xid NOT NULL, local_xmin xid NOT NULL, remote_hash bigint, PRIMARY KEY (" + key_list() + "))";
+}
+
+std::string SyncPlan::compare_versions() const {
+  const std::string key = quote_ident(spec_.key[0]);
+  const std::string r = "r." + key, st = "st." + key, m = "m." + key;
+  const std::string active = "m." + quote_ident(spec_.active_column) + " IS TRUE";
+  const std::string fetch_key = key_converts_ ? "r.meter_sync_fetch_key" : r;
+  // Hash full joins, one pass over each table; a remote key that does not convert (NULL)
+  // matches nothing and is not selected here.
+  return "CREATE TEMP TABLE meter_sync_compared ON COMMIT DROP AS SELECT CASE WHEN " + r + " IS NOT NULL THEN " +
+         fetch_key + " END AS fetch_key, coalesce(" + r + ", " + st + ", " + m + ") AS " + key + ", " + r +
+         " IS NULL AND " + active + " AS deactivate, " + r + " IS NULL AND " + st + " IS NOT NULL AS forget FROM " +
+         remote_keys + " r FULL JOIN " + state + " st ON " + st + " = " + r + " FULL JOIN " +
+         quote_ident(spec_.table) + " m ON " + m + " = coalesce(" + r + ", " + st + ") WHERE CASE WHEN " + r +
+         " IS NULL THEN " + active + " OR " + st + " IS NOT NULL ELSE st." + state_version_column() +
+         " IS DISTINCT FROM r.meter_sync_version OR st.local_xmin IS DISTINCT FROM m.xmin END";
 }
 
 std::string SyncPlan::wanted_keys() const {
   const std::string key = quote_ident(spec_.key[0]);
-  const std::string fetch_key = key_converts_ ? "r.meter_sync_fetch_key" : "r." + key;
-  const std::string changed = "r." + key + " IS NOT NULL AND (st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"
-                              " OR st.local_xmin IS DISTINCT FROM m.xmin)";
-  const std::string joins = " FROM " + std::string(remote_keys) + " r LEFT JOIN " + state + " st ON " +
-                            key_match("st", "r") + " LEFT JOIN " + quote_ident(spec_.table) + " m ON " +
-                            key_match("m", "r");
-  std::string sql = "SELECT " + fetch_key + " AS " + key + joins + " WHERE " + changed;
-  // A key that does not convert to the local type: fetched to be reported. A separate branch,
-  // so that the planner still sees one row per remote key above and hash-joins.
+  std::string sql = "SELECT fetch_key AS " + key + " FROM " + compared + " WHERE fetch_key IS NOT NULL";
   if (key_converts_)
     sql += " UNION ALL SELECT r.meter_sync_fetch_key FROM " + std::string(remote_keys) + " r WHERE r." + key +
            " IS NULL AND r.meter_sync_fetch_key IS NOT NULL";
@@ -437,30 +467,40 @@ std::string SyncPlan::wanted_keys() const {
 std::string SyncPlan::record_state() const {
   // UPDATE then INSERT rather than INSERT ... ON CONFLICT: speculative insertion costs about
   // twice as much per row, and a first sync inserts every row.
-  const std::string versions = "SELECT " + key_list("s") + ", s.meter_sync_xmin AS remote_xmin,"
-                               " m.xmin AS local_xmin FROM " + staging + " s JOIN " +
-                               quote_ident(spec_.table) + " m ON " + key_match("m", "s");
-  return "UPDATE " + std::string(state) + " st SET remote_xmin = v.remote_xmin, local_xmin = v.local_xmin FROM (" +
-         versions + ") v WHERE " + key_match("st", "v") +
-         " AND (st.remote_xmin, st.local_xmin) IS DISTINCT FROM (v.remote_xmin, v.local_xmin);\n"
-         "INSERT INTO " + state + " SELECT * FROM (" + versions + ") v WHERE NOT EXISTS (SELECT 1 FROM " +
-         state + " st WHERE " + key_match("st", "v") + ")";
+  const std::string version = state_version_column();
+  const bool hashes = versions_ == RemoteVersions::row_hash;
+  // remote_xmin is NOT NULL: 0 (no transaction) when a hash is the version.
+  const std::string versions = "SELECT " + key_list("s") + ", " + (hashes ? "'0'::xid" : "s.meter_sync_version") +
+                               " AS remote_xmin, m.xmin AS local_xmin, " +
+                               (hashes ? "s.meter_sync_version" : "NULL::bigint") + " AS remote_hash FROM " +
+                               staging + " s JOIN " + quote_ident(spec_.table) + " m ON " + key_match("m", "s");
+  return "UPDATE " + std::string(state) + " st SET " + version + " = v." + version +
+         ", local_xmin = v.local_xmin FROM (" + versions + ") v WHERE " + key_match("st", "v") + " AND (st." +
+         version + ", st.local_xmin) IS DISTINCT FROM (v." + version + ", v.local_xmin);\n"
+         "INSERT INTO " + state + " (" + key_list() + ", remote_xmin, local_xmin" + (hashes ? ", remote_hash" : "") +
+         ") SELECT " + key_list("v") + ", v.remote_xmin, v.local_xmin" + (hashes ? ", v.remote_hash" : "") +
+         " FROM (" + versions + ") v WHERE NOT EXISTS (SELECT 1 FROM " + state + " st WHERE " + key_match("st", "v") + ")";
 }
 
 std::string SyncPlan::forget_state(bool incremental) const {
-  return "DELETE FROM " + std::string(state) + " st WHERE NOT EXISTS (SELECT 1 FROM " +
-         (incremental ? remote_keys : staging) + " s WHERE " + key_match("s", "st") + ")";
+  if (incremental)
+    return "DELETE FROM " + std::string(state) + " st USING " + compared + " c WHERE c.forget AND " +
+           key_match("c", "st");
+  return "DELETE FROM " + std::string(state) + " st WHERE NOT EXISTS (SELECT 1 FROM " + staging + " s WHERE " +
+         key_match("s", "st") + ")";
 }
 
 std::string SyncPlan::deactivate_missing(bool incremental) const {
   const std::string active = quote_ident(spec_.active_column);
-  // After an incremental fetch remote_keys holds every remote key, skipped rows' too; after
-  // a full one, skipped rows left staging for the skipped table.
+  const std::string update = "UPDATE " + quote_ident(spec_.table) + " m SET " + active + " = false";
+  // After an incremental fetch `compared` found them (every remote key counts, skipped rows'
+  // too); after a full one, skipped rows left staging for the skipped table.
   const std::string statement =
-      "UPDATE " + quote_ident(spec_.table) + " m SET " + active + " = false WHERE m." + active +
-      " IS TRUE AND NOT EXISTS (SELECT 1 FROM " + (incremental ? remote_keys : staging) + " s WHERE " +
-      key_match("m", "s") + ")" +
-      (incremental ? "" : " AND NOT EXISTS (SELECT 1 FROM " + std::string(skipped) + " k WHERE k.key = " + key_json("m") + ")");
+      incremental ? update + " FROM " + compared + " c WHERE c.deactivate AND " + key_match("m", "c") + " AND m." +
+                        active + " IS TRUE"
+                  : update + " WHERE m." + active + " IS TRUE AND NOT EXISTS (SELECT 1 FROM " + staging +
+                        " s WHERE " + key_match("m", "s") + ") AND NOT EXISTS (SELECT 1 FROM " + skipped +
+                        " k WHERE k.key = " + key_json("m") + ")";
   return record(statement, "deleted", "NULL::text[] AS columns, NULL::jsonb AS changes");
 }
 

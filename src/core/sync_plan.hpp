@@ -21,8 +21,13 @@
 //
 // Change detection: the remote row's xmin changes with every update, the local row's xmin
 // with every local write. meter_sync_state remembers both for each synced row, so a rerun
-// first fetches only (key, xmin) of every remote row (remote_versions_select) and then the
+// first fetches only (key, version) of every remote row (remote_versions_select) and then the
 // full rows of the keys whose versions differ (wanted_keys); --full-fetch skips that.
+// One full join of the remote keys, the state and the local table (compare_versions) finds
+// at once what to fetch, which meters the remote no longer has and which state rows to
+// forget, so the rest of the run touches only those keys.
+// A remote view has no xmin: its version is a 64-bit hash of the row's canonical text,
+// computed by the remote (state column remote_hash).
 // A first sync into an empty table COPYs the valid rows straight in (remote_valid_select).
 #include <cstdint>
 #include <map>
@@ -53,6 +58,10 @@ std::string sql_literal(const std::string& text);
 // compared again (it is part of the state signature).
 constexpr const char* rules_version = "rules-3";
 
+// What tells a remote row changed: its xmin (tables), a hash of its values (views), or
+// nothing (every run compares every row).
+enum class RemoteVersions { xmin, row_hash, none };
+
 class SyncPlan {
  public:
   // Throws Failure(config) naming the side (`local_name`, `remote_name`) that lacks a column.
@@ -67,6 +76,7 @@ class SyncPlan {
   static constexpr const char* planned = "pg_temp.meter_sync_planned";
   static constexpr const char* remote_keys = "pg_temp.meter_sync_remote_keys";
   static constexpr const char* remote_keys_incoming = "pg_temp.meter_sync_remote_keys_in";
+  static constexpr const char* compared = "pg_temp.meter_sync_compared";
   static constexpr const char* probe = "pg_temp.meter_sync_probe";
   static constexpr const char* state = "meter_sync_state";
   // Changed meters listed per kind in the log row and the dry run (the totals are exact).
@@ -127,8 +137,11 @@ class SyncPlan {
   std::string convert_keys(const std::string& row_filter) const;
   std::string keep_unconverted_key(const std::string& ctid) const;
 
-  // Keys whose remote or local version differs from the state (or are new): one per row,
-  // in the remote's own form (to fetch them by).
+  // Creates `compared`: per key, whether to fetch it (fetch_key, in the remote's own form),
+  // deactivate it or forget its state. Single-column keys (incremental fetches only).
+  std::string compare_versions() const;
+  // Keys whose remote or local version differs from the state (or are new), from `compared`,
+  // plus the remote keys that do not convert to the local type (fetched to be reported).
   std::string wanted_keys() const;
   // After applying: remember the versions of every applied staged row; forget vanished keys.
   std::string record_state() const;
@@ -141,14 +154,19 @@ class SyncPlan {
   std::string update_changed(const std::string& row_filter, bool with_values) const;
   std::string insert_missing(const std::string& row_filter) const;
   // Local active rows whose key the remote rows no longer contain: neither staged nor
-  // skipped after a full fetch; not among remote_keys after an incremental one.
+  // skipped after a full fetch; as `compared` found them after an incremental one.
   std::string deactivate_missing(bool incremental) const;
   std::string count_active() const;
   std::string skip_row(const std::string& table, const std::string& ctid) const;  // $1 = reason
 
-  // The remote relation has no xmin (a view or foreign table): compare every row each run.
-  void without_remote_versions() { remote_has_versions_ = false; }
-  bool tracks_versions() const { return remote_has_versions_; }
+  // The remote relation has no xmin (a view or foreign table): a row hash stands in for it;
+  // without_remote_versions() when not even that can be kept (compare every row each run).
+  void use_row_hashes() { versions_ = RemoteVersions::row_hash; }
+  void without_remote_versions() { versions_ = RemoteVersions::none; }
+  RemoteVersions remote_versions() const { return versions_; }
+  bool tracks_versions() const { return versions_ != RemoteVersions::none; }
+  // The state column holding the remote version: remote_xmin, or remote_hash for views.
+  const char* state_version_column() const;
 
   const TableSpec& spec() const { return spec_; }
   const std::string& remote_relation() const { return remote_relation_; }
@@ -164,6 +182,7 @@ class SyncPlan {
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
   std::string remote_version() const;
+  std::string version_type() const;  // of the version column in the work tables
   std::string remote_where(std::int64_t tenant_id) const;
   std::vector<ValidationRule> rules() const;  // the spec's rules as predicates on the remote types
   std::string rule_reason() const;  // CASE over the rules, NULL when none matches
@@ -178,7 +197,7 @@ class SyncPlan {
   std::map<std::string, std::string> staged_;    // staging's column types
   std::string remote_relation_;
   bool converts_ = false, key_converts_ = false;
-  bool remote_has_versions_ = true;
+  RemoteVersions versions_ = RemoteVersions::xmin;
 };
 
 // Missing columns, in spec order, as "column \"x\"" list; empty if all present.

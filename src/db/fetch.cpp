@@ -95,6 +95,7 @@ FetchResult fetch_remote(Database& remote, pqxx::transaction_base& remote_tx, Da
     const auto wanted = local.guarded([&] {
       if (plan.key_converts()) convert_remote_keys(local_tx, plan, stop);
       local_tx.exec("ANALYZE " + std::string(SyncPlan::remote_keys));
+      local_tx.exec(plan.compare_versions());
       return static_cast<std::int64_t>(
           local_tx.exec("CREATE TEMP TABLE meter_sync_wanted ON COMMIT DROP AS SELECT row_number() OVER () AS n, w.* FROM (" +
                         plan.wanted_keys() + ") w")

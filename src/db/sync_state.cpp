@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <spdlog/spdlog.h>
+
 #include "core/errors.hpp"
 #include "db/schema.hpp"
 
@@ -25,12 +27,29 @@ std::string remote_system_identifier(pqxx::transaction_base& remote_tx) {
   return row[0].is_null() ? "" : row[0].as<std::string>();
 }
 
+bool state_can_hold_row_hashes(pqxx::dbtransaction& tx, const std::string& where) {
+  const auto row = tx.exec1(
+      "SELECT c.oid IS NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
+      " AND a.attname = 'remote_hash' AND NOT a.attisdropped), pg_has_role(c.relowner, 'USAGE')"
+      " FROM (SELECT to_regclass(" + tx.quote(SyncPlan::state) + ") AS oid) r LEFT JOIN pg_class c ON c.oid = r.oid");
+  if (row[0].as<bool>()) return true;
+  if (row[1].as<bool>()) {
+    tx.exec(std::string("ALTER TABLE ") + SyncPlan::state + " ADD COLUMN remote_hash bigint");
+    return true;
+  }
+  spdlog::warn("{}: table {} has no column remote_hash, so a remote view's rows are compared in full on every run;"
+               " its owner can add it: ALTER TABLE {} ADD COLUMN remote_hash bigint",
+               where, SyncPlan::state, SyncPlan::state);
+  return false;
+}
+
 bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::string& signature,
                         const std::string& where) {
   const std::string table = SyncPlan::state;
   std::vector<std::string> columns = plan.spec().key;
   columns.push_back("remote_xmin");
   columns.push_back("local_xmin");
+  if (plan.remote_versions() == RemoteVersions::row_hash) columns.push_back("remote_hash");
   if (!check_tool_table(tx, table, columns, {"SELECT", "INSERT", "UPDATE", "DELETE"}, where)) {
     require_create_privilege(tx, table, where);
     tx.exec(plan.create_state_table());

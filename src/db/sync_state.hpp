@@ -20,6 +20,11 @@ std::string state_signature(const SyncPlan& plan, std::int64_t tenant_id, const 
 // What the remote's system identifier is, if the role may read it ("" otherwise).
 std::string remote_system_identifier(pqxx::transaction_base& remote_tx);
 
+// A remote view's row hashes need the column remote_hash (added in 0.3.0): true if the table
+// has it, will be created with it, or is the role's to add it to; else false, with a warning
+// naming the fix (every run then compares every row, as 0.2.0 did).
+bool state_can_hold_row_hashes(pqxx::dbtransaction& tx, const std::string& where);
+
 // Creates the table if missing (needs CREATE on the schema), empties it if its versions were
 // recorded under another signature; true if its contents can drive an incremental fetch.
 bool prepare_sync_state(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::string& signature,

@@ -65,7 +65,7 @@ TEST_CASE("sync_plan: the tenant filter and the key are where they belong") {
                  "m.\"active\" IS TRUE AND NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_staging s"));
   // a skipped row's meter is not "gone": after a full fetch the skipped keys count as present
   CHECK(contains(plan.deactivate_missing(false), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_skipped k"));
-  CHECK(contains(plan.deactivate_missing(true), "NOT EXISTS (SELECT 1 FROM pg_temp.meter_sync_remote_keys s"));
+  CHECK(contains(plan.deactivate_missing(true), "FROM pg_temp.meter_sync_compared c WHERE c.deactivate AND m.\"id\" = c.\"id\""));
   CHECK_FALSE(contains(plan.deactivate_missing(true), "meter_sync_skipped"));
   CHECK(contains(plan.update_changed("true", true), "RETURNING to_jsonb(m.\"id\"::text)"));
   CHECK(contains(plan.reject_invalid(), "HAVING count(*) > 1"));
@@ -85,8 +85,14 @@ TEST_CASE("sync_plan: incremental fetch asks for the wanted keys and rows withou
   CHECK(contains(plan.remote_select(3, "{4,5}", false), "AND (\"id\" = ANY ('{4,5}'::integer[]))"));
   CHECK(plan.remote_versions_select(3) ==
         "SELECT \"id\", xmin FROM \"meter\" WHERE \"tenant_id\" = 3");
-  CHECK(contains(plan.wanted_keys(), "st.remote_xmin IS DISTINCT FROM r.meter_sync_xmin"));
-  CHECK(contains(plan.wanted_keys(), "st.local_xmin IS DISTINCT FROM m.xmin"));
+  // one full join decides what to fetch, deactivate and forget
+  CHECK(contains(plan.compare_versions(), "FROM pg_temp.meter_sync_remote_keys r FULL JOIN meter_sync_state st ON"
+                                          " st.\"id\" = r.\"id\" FULL JOIN \"meter\" m ON m.\"id\" = coalesce(r.\"id\", st.\"id\")"));
+  CHECK(contains(plan.compare_versions(), "ELSE st.remote_xmin IS DISTINCT FROM r.meter_sync_version"
+                                          " OR st.local_xmin IS DISTINCT FROM m.xmin END"));
+  CHECK(contains(plan.compare_versions(), "r.\"id\" IS NULL AND m.\"active\" IS TRUE AS deactivate"));
+  CHECK(plan.wanted_keys() == "SELECT fetch_key AS \"id\" FROM pg_temp.meter_sync_compared WHERE fetch_key IS NOT NULL");
+  CHECK(contains(plan.forget_state(true), "USING pg_temp.meter_sync_compared c WHERE c.forget"));
 }
 
 TEST_CASE("sync_plan: the signature changes with the local column types") {
@@ -119,7 +125,7 @@ TEST_CASE("sync_plan: the deployed Sync schema (varchar ids, ports, timestamps) 
   CHECK_FALSE(contains(plan.convert_rows("true"), "CAST"));
   // the incremental fetch asks the remote in its own key type, joins in the local one
   CHECK(contains(plan.remote_select(1, "{\"4\"}"), "'{\"4\"}'::bigint[]"));
-  CHECK(contains(plan.wanted_keys(), "SELECT r.meter_sync_fetch_key AS \"id\""));
+  CHECK(contains(plan.compare_versions(), "CASE WHEN r.\"id\" IS NOT NULL THEN r.meter_sync_fetch_key END AS fetch_key"));
   CHECK(contains(plan.wanted_keys(), "UNION ALL SELECT r.meter_sync_fetch_key FROM pg_temp.meter_sync_remote_keys r"
                                      " WHERE r.\"id\" IS NULL AND r.meter_sync_fetch_key IS NOT NULL"));
   const auto conversions = plan.conversions();
@@ -185,4 +191,26 @@ TEST_CASE("sync_plan: the initial load reads every row once, with its key, versi
 TEST_CASE("array_literal quotes every element") {
   CHECK(array_literal({}) == "{}");
   CHECK(array_literal({"1", "a\"b", "c\\d", "x,y"}) == "{\"1\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
+}
+
+TEST_CASE("sync_plan: a remote view's version is a hash of the row's canonical text, kept in remote_hash") {
+  SyncPlan plan(meter_table(), types("jsonb", false), types("json", true));
+  const SyncPlan table_plan = plan;
+  plan.use_row_hashes();
+  CHECK(plan.tracks_versions());
+  const std::string hash = "hashtextextended(ROW(\"id\", \"name\"";
+  CHECK(contains(plan.remote_versions_select(3), "SELECT \"id\", " + hash));
+  CHECK(contains(plan.remote_select(3), "\"register_map\"::jsonb, "));  // JSON key order and spacing do not count
+  CHECK(contains(plan.remote_select(3), ")::text, 0) FROM \"meter\" WHERE \"tenant_id\" = 3"));
+  CHECK(contains(plan.create_work_tables(), "meter_sync_version bigint"));
+  CHECK(contains(plan.compare_versions(), "st.remote_hash IS DISTINCT FROM r.meter_sync_version"));
+  CHECK(contains(plan.record_state(), "'0'::xid AS remote_xmin, m.xmin AS local_xmin, s.meter_sync_version AS remote_hash"));
+  CHECK(contains(plan.record_state(), "INSERT INTO meter_sync_state (\"id\", remote_xmin, local_xmin, remote_hash)"));
+  CHECK(plan.signature() != table_plan.signature());
+  CHECK_FALSE(contains(table_plan.remote_select(3), "hashtextextended"));
+  CHECK(contains(table_plan.record_state(), "INSERT INTO meter_sync_state (\"id\", remote_xmin, local_xmin) SELECT"));
+
+  plan.without_remote_versions();  // a state table that cannot hold hashes
+  CHECK_FALSE(plan.tracks_versions());
+  CHECK(contains(plan.remote_select(3), ", NULL::xid FROM"));
 }
