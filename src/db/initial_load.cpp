@@ -47,6 +47,9 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
                                                plan.local_copy_target(), stop, route);
     if (stop.load() != 0) return outcome;  // the caller stops; the transaction rolls back
     skipped_lines.copy_into(local, load, SyncPlan::skipped);
+    // Versions of rows the table no longer has (emptied by a TRUNCATE behind our back) would
+    // collide with the new ones and send the whole load down the staged path.
+    if (record_versions) local.guarded([&] { load.exec("DELETE FROM " + std::string(SyncPlan::state)); });
     if (state_lines.size() > 0) {
       // Every row loaded in this subtransaction has its xid as xmin.
       const std::string local_xmin = local.guarded([&] {

@@ -14,7 +14,7 @@ namespace {
 
 Failure spool_error(const char* what) {
   return Failure(ExitStatus::failure, std::string("temporary file for the first load: ") + what + ": " +
-                                          std::strerror(errno) + " (check free space in TMPDIR or /tmp)");
+                                          std::strerror(errno) + " (check the free space in /tmp)");
 }
 
 }  // namespace

@@ -81,3 +81,21 @@ TEST_CASE("initial load: one remote scan inserts the valid rows, reports the bre
   CHECK(parse_json(again.out)["result"]["updated"] == 0);
   CHECK(parse_json(again.out)["result"]["skipped"] == 2);
 }
+
+TEST_CASE("initial load: a table emptied behind meter-sync's back (TRUNCATE meter) is loaded straight again") {
+  TestDatabases db;
+  for (int id = 1; id <= 20; ++id) db.add_remote_meter(id, 1);
+  REQUIRE(db.meter_sync({"run"}).exit_code == 0);
+  db.local("TRUNCATE meter");
+  db.remote("UPDATE meter SET notes = 'changed' WHERE id = 3");
+  const auto r = db.meter_sync({"run", "--json"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(parse_json(r.out)["result"]["inserted"] == 20);
+  // the old versions would collide with the new ones: the first load must not fall back to staging
+  CHECK(parse_json(db.local("SELECT details FROM meter_sync_log ORDER BY id DESC LIMIT 1")[0][0].as<std::string>())["fetch"] ==
+        "initial");
+  CHECK(db.local_count("SELECT count(*) FROM meter_sync_state s JOIN meter m USING (id) WHERE s.local_xmin = m.xmin") ==
+        20);
+  CHECK(db.local_meters() == db.remote_meters(1));
+}
