@@ -104,8 +104,8 @@ void check_conversions(pqxx::dbtransaction& tx, const SyncPlan& plan, const std:
                      "through a view with --remote-table)");
 }
 
-RemoteFacts read_remote_facts(pqxx::transaction_base& tx, const std::string& relation_sql,
-                              const std::vector<std::string>& key) {
+RelationFacts read_relation_facts(pqxx::transaction_base& tx, const std::string& relation_sql,
+                                  const std::vector<std::string>& key) {
   std::string names;
   for (const auto& k : key) names += (names.empty() ? "" : ",") + tx.quote(k);
   // One statement: the remote is often a WAN round trip away.
