@@ -122,9 +122,8 @@ class SyncRun {
     });
     SyncPlan plan(spec_, local_table.columns, remote_table.columns, local_->label(), remote_->label(),
                   remote_table.sql);
-    const auto [remote_key_unique, remote_system] = remote_->guarded([&] {
-      return std::pair(key_is_unique(snapshot, remote_table.sql, spec_.key), remote_system_identifier(snapshot));
-    });
+    const auto [remote_key_unique, remote_system] =
+        remote_->guarded([&] { return read_relation_facts(snapshot, remote_table.sql, spec_.key); });
     if (!remote_table.has_row_versions) plan.use_row_hashes();
     if (plan.remote_versions() == RemoteVersions::row_hash &&
         !local_->guarded([&] { return state_can_hold_row_hashes(tx, local_->label()); }))

@@ -23,10 +23,9 @@ Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, con
                            const std::string& display) {
   pqxx::result rows;
   try {
-    pqxx::subtransaction lookup(tx, "describe");
     // A domain travels as its built-in base type; any other type the other database may not
     // have (enum, composite, arrays of them) as text.
-    rows = lookup.exec(
+    rows = tx.exec(
         "SELECT c.oid::regclass::text, c.relkind IN ('r', 'p', 'm'), current_user, a.attname,"
         " format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL),"
         " CASE WHEN t.typnamespace = 'pg_catalog'::regnamespace THEN format_type(a.atttypid, a.atttypmod)"
@@ -39,7 +38,6 @@ Relation describe_relation(pqxx::dbtransaction& tx, const std::string& name, con
         " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
         " LEFT JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON bt.oid = t.typbasetype"
         " WHERE c.oid = to_regclass(" + tx.quote(name) + ")");
-    lookup.commit();
   } catch (const pqxx::sql_error& e) {
     if (classify_db_error(e) == ExitStatus::unavailable) throw;
     throw config_error(where + ": " + name + " is not a usable table name: " + one_line(e.what()));
@@ -106,16 +104,19 @@ void check_conversions(pqxx::dbtransaction& tx, const SyncPlan& plan, const std:
                      "through a view with --remote-table)");
 }
 
-bool key_is_unique(pqxx::transaction_base& tx, const std::string& relation_sql,
-                   const std::vector<std::string>& key) {
+RelationFacts read_relation_facts(pqxx::transaction_base& tx, const std::string& relation_sql,
+                                  const std::vector<std::string>& key) {
   std::string names;
   for (const auto& k : key) names += (names.empty() ? "" : ",") + tx.quote(k);
-  return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" +
-                  tx.quote(relation_sql) +
-                  ") AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL"
-                  " AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid"
-                  " AND a.attnum = ANY (i.indkey)) <@ ARRAY[" + names + "]::text[])")[0]
-      .as<bool>();
+  // One statement: the remote is often a WAN round trip away.
+  const auto row = tx.exec1(
+      "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" + tx.quote(relation_sql) +
+      ") AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL"
+      " AND ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+      " AND a.attnum = ANY (i.indkey)) <@ ARRAY[" + names + "]::text[]),"
+      " CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')"
+      " THEN (SELECT system_identifier::text FROM pg_control_system()) END");
+  return {row[0].as<bool>(), row[1].is_null() ? "" : row[1].as<std::string>()};
 }
 
 std::int64_t read_tenant_id(pqxx::dbtransaction& tx, const std::string& where) {

@@ -42,10 +42,16 @@ void require_temp_privilege(pqxx::transaction_base& tx, const std::string& where
 // types when one does not. Needs the plan's work tables.
 void check_conversions(pqxx::dbtransaction& tx, const SyncPlan& plan, const std::string& where);
 
-// True if a unique index (no predicate, no expressions) covers a subset of `key`: then the
-// key cannot repeat and the duplicate check can be skipped.
-bool key_is_unique(pqxx::transaction_base& tx, const std::string& relation_sql,
-                   const std::vector<std::string>& key);
+// What a database tells of a relation in one round trip (the remote is often far away):
+// whether a unique index (no predicate, no expressions) covers a subset of `key` (then the
+// key cannot repeat), and the server's pg_control_system() identifier ("" if the role may
+// not read it).
+struct RelationFacts {
+  bool key_unique = false;
+  std::string system_identifier;
+};
+RelationFacts read_relation_facts(pqxx::transaction_base& tx, const std::string& relation_sql,
+                                  const std::vector<std::string>& key);
 
 // The id in the single row of the local `tenant` table (column tenant_id, else id);
 // throws Failure(config) for no table, no such column, no row, several rows, or an id that

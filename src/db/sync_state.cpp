@@ -20,13 +20,6 @@ std::string state_signature(const SyncPlan& plan, std::int64_t tenant_id, const 
   return plan.signature() + " tenant:" + std::to_string(tenant_id) + " system:" + remote_system;
 }
 
-std::string remote_system_identifier(pqxx::transaction_base& remote_tx) {
-  const auto row = remote_tx.exec1(
-      "SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')"
-      " THEN (SELECT system_identifier::text FROM pg_control_system()) END");
-  return row[0].is_null() ? "" : row[0].as<std::string>();
-}
-
 bool state_can_hold_row_hashes(pqxx::dbtransaction& tx, const std::string& where) {
   const auto row = tx.exec1(
       "SELECT c.oid IS NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"

@@ -17,9 +17,6 @@ namespace meter_sync {
 // "" when the role may not read it).
 std::string state_signature(const SyncPlan& plan, std::int64_t tenant_id, const std::string& remote_system);
 
-// What the remote's system identifier is, if the role may read it ("" otherwise).
-std::string remote_system_identifier(pqxx::transaction_base& remote_tx);
-
 // A remote view's row hashes need the column remote_hash (added in 0.3.0): true if the table
 // has it, will be created with it, or is the role's to add it to; else false, with a warning
 // naming the fix (every run then compares every row, as 0.2.0 did).
