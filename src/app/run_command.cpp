@@ -139,9 +139,8 @@ class SyncRun {
       spdlog::debug("full comparison: none succeeded within --full-compare-every ({} s)", settings_.full_compare_every_s);
 
     std::optional<SyncOutcome> outcome;
-    if (!options_.dry_run && remote_key_unique &&
-        local_->guarded([&] { return initial_load_possible(tx, plan); }))
-      outcome = initial_load(*remote_, snapshot, *local_, tx, plan, *tenant_, received_signal());
+    if (!options_.dry_run && local_->guarded([&] { return initial_load_possible(tx, plan, remote_key_unique); }))
+      outcome = initial_load(*remote_, snapshot, *local_, tx, plan, *tenant_, remote_key_unique, received_signal());
     if (!outcome) outcome = staged_sync(tx, snapshot, plan, state_usable && !comparison_due, remote_key_unique);
     check_stop();
     remote_->guarded([&] { snapshot.commit(); });

@@ -221,17 +221,6 @@ std::string SyncPlan::rule_any() const {
   return "coalesce(" + join(ors, " OR ") + ", false)";
 }
 
-std::string SyncPlan::remote_valid_select(std::int64_t tenant_id) const {
-  std::vector<std::string> cols;
-  for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
-  return "SELECT " + join(cols, ", ") + remote_where(tenant_id) + " AND NOT " + rule_any();
-}
-
-std::string SyncPlan::remote_invalid_select(std::int64_t tenant_id) const {
-  return "SELECT " + key_json(remote_relation_) + ", " + rule_reason() + remote_where(tenant_id) +
-         " AND " + rule_any();
-}
-
 std::string SyncPlan::local_copy_target() const {
   std::vector<std::string> cols;
   for (const auto& c : spec_.copied) cols.push_back(quote_ident(c));
@@ -253,13 +242,19 @@ std::vector<std::size_t> SyncPlan::key_positions() const {
   return out;
 }
 
-std::string SyncPlan::remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const {
-  return "SELECT " + key_list() + ", " + remote_version() + ", " + sql_literal(local_xmin) + "::xid" +
-         remote_where(tenant_id) + " AND NOT " + rule_any();
+std::string SyncPlan::state_copy_target() const {
+  if (versions_ == RemoteVersions::row_hash)  // remote_xmin is NOT NULL: 0, no transaction
+    return std::string(state) + " (" + key_list() + ", remote_hash, local_xmin, remote_xmin)";
+  return std::string(state) + " (" + key_list() + ", remote_xmin, local_xmin)";
 }
 
-std::string SyncPlan::state_copy_target() const {
-  return std::string(state) + " (" + key_list() + ", remote_xmin, local_xmin)";
+std::string SyncPlan::skipped_key_loaded() const {
+  return "SELECT EXISTS (SELECT 1 FROM " + std::string(skipped) + " k JOIN " + quote_ident(spec_.table) +
+         " m ON k.key = " + key_json("m") + ")";
+}
+
+std::string SyncPlan::state_line_suffix(const std::string& local_xmin) const {
+  return "\t" + local_xmin + (versions_ == RemoteVersions::row_hash ? "\t0" : "");
 }
 
 std::string SyncPlan::remote_versions_select(std::int64_t tenant_id) const {

@@ -28,7 +28,7 @@
 // forget, so the rest of the run touches only those keys.
 // A remote view has no xmin: its version is a 64-bit hash of the row's canonical text,
 // computed by the remote (state column remote_hash).
-// A first sync into an empty table COPYs the valid rows straight in (remote_valid_select).
+// A first sync into an empty table COPYs the valid rows straight in (remote_initial_select).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -90,10 +90,6 @@ class SyncPlan {
   std::string remote_select(std::int64_t tenant_id, const std::string& keys = "",
                             bool null_keys = true) const;
   std::string remote_versions_select(std::int64_t tenant_id) const;
-  // First sync into an empty local table: the rows that pass every rule (without xmin),
-  // COPYed straight into `local_copy_target()`, and the rule breakers as (key, reason).
-  std::string remote_valid_select(std::int64_t tenant_id) const;
-  std::string remote_invalid_select(std::int64_t tenant_id) const;
   std::string local_copy_target() const;  // "meter" ("id", "name", ...)
   // The initial load in one remote scan: every row as the copied columns, then the key as
   // JSON (only for a rule breaker, else NULL), its version (remote_version()) and the
@@ -104,10 +100,13 @@ class SyncPlan {
   // True when the COPY text of every remote column reads into the local column as the
   // assignment cast would convert it (same types, or pairs whose text forms agree).
   bool direct_copy_possible() const;
-  // The state rows of an initial load, straight from the remote: every loaded row has the
-  // same local xmin, that of the loading (sub)transaction.
-  std::string remote_state_select(std::int64_t tenant_id, const std::string& local_xmin) const;
+  // The state rows of an initial load: each line is (key, remote version) followed by
+  // state_line_suffix() of the local xmin, which every row loaded by the (sub)transaction
+  // shares; COPYed into state_copy_target().
   std::string state_copy_target() const;  // "meter_sync_state (id, remote_xmin, local_xmin)"
+  std::string state_line_suffix(const std::string& local_xmin) const;
+  // After an initial load: true when a skipped row's key is also a loaded row's.
+  std::string skipped_key_loaded() const;
   std::string create_work_tables() const;
   std::string create_state_table() const;
 

@@ -7,17 +7,20 @@
 #include "db/error_map.hpp"
 #include "db/fetch.hpp"
 #include "db/line_spool.hpp"
+#include "db/schema.hpp"
 #include "db/skipped.hpp"
 
 namespace meter_sync {
 
-bool initial_load_possible(pqxx::transaction_base& tx, const SyncPlan& plan) {
-  return plan.direct_copy_possible() && tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(plan.spec().table) + ")")[0].as<bool>();
+bool initial_load_possible(pqxx::transaction_base& tx, const SyncPlan& plan, bool remote_key_unique) {
+  const std::string table = quote_ident(plan.spec().table);
+  return plan.direct_copy_possible() && tx.exec1("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")")[0].as<bool>() &&
+         (remote_key_unique || read_relation_facts(tx, table, plan.spec().key).key_unique);
 }
 
 std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base& remote_tx,
                                         Database& local, pqxx::dbtransaction& local_tx,
-                                        const SyncPlan& plan, std::int64_t tenant_id,
+                                        const SyncPlan& plan, std::int64_t tenant_id, bool remote_key_unique,
                                         const std::atomic<int>& stop) {
   SyncOutcome outcome;
   outcome.fetch = "initial";
@@ -47,6 +50,13 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
                                                plan.local_copy_target(), stop, route);
     if (stop.load() != 0) return outcome;  // the caller stops; the transaction rolls back
     skipped_lines.copy_into(local, load, SyncPlan::skipped);
+    // Without a remote unique key, a rule breaker may share its key with a loaded row: both
+    // are duplicates to skip, which the staged path does (the local key caught the rest).
+    if (!remote_key_unique && skipped_lines.size() > 0 &&
+        local.guarded([&] { return load.exec1(plan.skipped_key_loaded())[0].as<bool>(); })) {
+      spdlog::debug("first load: a rule breaker's key is also a loaded row's; staging the rows instead");
+      return std::nullopt;  // the subtransaction rolls back
+    }
     // Versions of rows the table no longer has (emptied by a TRUNCATE behind our back) would
     // collide with the new ones and send the whole load down the staged path.
     if (record_versions) local.guarded([&] { load.exec("DELETE FROM " + std::string(SyncPlan::state)); });
@@ -55,7 +65,7 @@ std::optional<SyncOutcome> initial_load(Database& remote, pqxx::transaction_base
       const std::string local_xmin = local.guarded([&] {
         return load.exec1("SELECT xmin FROM " + quote_ident(plan.spec().table) + " LIMIT 1")[0].as<std::string>();
       });
-      state_lines.copy_into(local, load, plan.state_copy_target(), "\t" + local_xmin);
+      state_lines.copy_into(local, load, plan.state_copy_target(), plan.state_line_suffix(local_xmin));
     }
     local.guarded([&] { load.commit(); });
   } catch (const Failure& failure) {

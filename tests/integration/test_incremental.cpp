@@ -138,8 +138,19 @@ TEST_CASE("initial load: straight into the empty table, rule breakers skipped, r
     CHECK(r.result["skipped"] == 3);
     CHECK(db.local_count("SELECT count(*) FROM meter_sync_log WHERE details::text LIKE '%check constraint%'") == 1);
   }
-  SUBCASE("the remote without a unique key: duplicates are possible, so staged") {
+  SUBCASE("the remote without a unique key: the local primary key catches a duplicate, then staged") {
     db.remote("ALTER TABLE meter DROP CONSTRAINT meter_pkey");
+    CHECK(sync(db).fetch == "initial");  // a view's case: no remote index, but no duplicate either
+    db.local("TRUNCATE meter");
+    db.remote("INSERT INTO meter SELECT * FROM meter WHERE id = 7");
+    const auto r = sync(db);
+    CHECK(r.fetch == "full");
+    CHECK(r.result["inserted"] == 17);
+    CHECK(r.result["skipped"] == 4);  // the two rule breakers and both rows of id 7
+  }
+  SUBCASE("no unique key on either side: duplicates could slip in, so staged") {
+    db.remote("ALTER TABLE meter DROP CONSTRAINT meter_pkey");
+    db.local("ALTER TABLE meter DROP CONSTRAINT meter_pkey");
     CHECK(sync(db).fetch == "full");
   }
   SUBCASE("--dry-run never takes the initial path and changes nothing") {

@@ -126,7 +126,10 @@ void fit_world(const Variant& v, World& w) {
 }
 
 std::vector<Edit> fit_edits(const Variant& v, RemoteRows remote, std::vector<Edit> edits) {
+  // Above every id already there: an earlier batch of edits may have used 300000 itself.
   std::int32_t fresh = 300000;
+  for (const auto& r : remote)
+    if (r && r->meter.id && *r->meter.id >= fresh) fresh = *r->meter.id + 1;
   std::int32_t tenant = 0;
   Table local;
   for (auto& e : edits) {

@@ -166,7 +166,7 @@ TEST_CASE("sync_plan: booleans into text are not copied straight (COPY says t, a
 TEST_CASE("sync_plan: the remote relation, the rules' version and the tenant filter in the SQL") {
   const SyncPlan plan(meter_table(), types("jsonb", false), types("json", true), "l", "r", "\"Client\".meter_view");
   CHECK(contains(plan.remote_select(7), "FROM \"Client\".meter_view WHERE \"tenant_id\" = 7"));
-  CHECK(contains(plan.remote_valid_select(7), "FROM \"Client\".meter_view WHERE \"tenant_id\" = 7 AND NOT"));
+  CHECK(contains(plan.remote_initial_select(7), "FROM \"Client\".meter_view WHERE \"tenant_id\" = 7"));
   CHECK(contains(plan.signature(), rules_version));
   CHECK(contains(plan.signature(), "remote:\"Client\".meter_view"));
 }
@@ -209,6 +209,11 @@ TEST_CASE("sync_plan: a remote view's version is a hash of the row's canonical t
   CHECK(plan.signature() != table_plan.signature());
   CHECK_FALSE(contains(table_plan.remote_select(3), "hashtextextended"));
   CHECK(contains(table_plan.record_state(), "INSERT INTO meter_sync_state (\"id\", remote_xmin, local_xmin) SELECT"));
+  // a first load's state lines: (id, version) + suffix
+  CHECK(plan.state_copy_target() == "meter_sync_state (\"id\", remote_hash, local_xmin, remote_xmin)");
+  CHECK(plan.state_line_suffix("77") == "\t77\t0");
+  CHECK(table_plan.state_copy_target() == "meter_sync_state (\"id\", remote_xmin, local_xmin)");
+  CHECK(table_plan.state_line_suffix("77") == "\t77");
 
   plan.without_remote_versions();  // a state table that cannot hold hashes
   CHECK_FALSE(plan.tracks_versions());
