@@ -80,7 +80,8 @@ class SyncPlan {
   static constexpr const char* probe = "pg_temp.meter_sync_probe";
   static constexpr const char* state = "meter_sync_state";
   // Changed meters listed per kind in the log row and the dry run (the totals are exact).
-  static constexpr int max_recorded = 10000;
+  // Read into the client: 10,000 per kind cost 10 MiB of peak memory at 1M meters.
+  static constexpr int max_recorded = 1000;
 
   // Identifies what the state table's versions mean; a change forces a full fetch.
   std::string signature() const;
