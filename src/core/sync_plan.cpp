@@ -1,5 +1,7 @@
 #include "core/sync_plan.hpp"
 
+#include <algorithm>
+
 #include "core/errors.hpp"
 
 namespace meter_sync {
@@ -133,6 +135,13 @@ bool SyncPlan::direct_copy_possible() const {
     if (!agrees) return false;
   }
   return true;
+}
+
+std::string SyncPlan::non_key_list() const {
+  std::string out;
+  for (const auto& c : spec_.copied)
+    if (std::find(spec_.key.begin(), spec_.key.end(), c) == spec_.key.end()) out += ", " + quote_ident(c);
+  return out;
 }
 
 std::string SyncPlan::key_list(const std::string& alias) const {
@@ -274,7 +283,10 @@ std::string SyncPlan::create_work_tables() const {
                     ", meter_sync_version " + version_type() +
                     (key_converts_ ? ", meter_sync_fetch_key " + incoming_.at(key) : "") + ") ON COMMIT DROP;\n"
                     "CREATE TEMP TABLE meter_sync_skipped (key jsonb, reason text) ON COMMIT DROP;\n"
-                    "CREATE TEMP TABLE meter_sync_planned (kind text, key jsonb, columns text[], changes jsonb) ON COMMIT DROP;";
+                    "CREATE TEMP TABLE meter_sync_planned (kind text, key jsonb, columns text[], changes jsonb) ON COMMIT DROP;\n"
+                    "CREATE TEMP TABLE meter_sync_changed ON COMMIT DROP AS SELECT " + key_list() + non_key_list() +
+                    ", NULL::text[] AS meter_sync_columns, NULL::jsonb AS meter_sync_changes FROM " +
+                    quote_ident(spec_.table) + " WHERE false;";
   if (converts_)
     sql += "\nCREATE TEMP TABLE meter_sync_incoming (" + columns(spec_.copied, incoming_) +
            ", meter_sync_version " + version_type() + ") ON COMMIT DROP;\n"
@@ -397,19 +409,20 @@ std::string SyncPlan::update_changed(const std::string& row_filter, bool with_va
     changes.push_back("(" + sql_literal(c) + ", CASE WHEN " + differs(c) + " THEN jsonb_build_object('old', m." +
                       q + "::text, 'new', (" + write_expr(c) + ")::text) END)");
   }
-  // The changed rows and columns come out of the comparison itself; the UPDATE then touches
-  // only those rows.
+  // The changed rows and columns come out of the comparison itself, into a table of their
+  // own: the UPDATE then touches only those rows, by the key's index when they are few. (As a
+  // subquery the planner cannot tell how few and scans and hashes the whole table again.)
   const std::string diff =
-      "SELECT " + key_list("m") + ", " + join(values, ", ") + ", array_remove(ARRAY[" + join(names, ", ") +
+      "TRUNCATE " + std::string(changed_rows) + ";\nINSERT INTO " + changed_rows + " SELECT " + key_list("m") + ", " + join(values, ", ") + ", array_remove(ARRAY[" + join(names, ", ") +
       "], NULL) AS meter_sync_columns, " +
       (with_values ? "(SELECT jsonb_object_agg(v.col, v.change) FROM (VALUES " + join(changes, ", ") +
                          ") v(col, change) WHERE v.change IS NOT NULL)"
                    : std::string("NULL::jsonb")) +
       " AS meter_sync_changes FROM " + staging + " s JOIN " + quote_ident(spec_.table) + " m ON " +
-      key_match("m", "s") + " WHERE (" + row_filter + ") AND (" + join(diffs, " OR ") + ")";
-  const std::string statement = "UPDATE " + quote_ident(spec_.table) + " m SET " + join(sets, ", ") +
-                                " FROM (" + diff + ") d WHERE " + key_match("m", "d");
-  return record(statement, "updated", "d.meter_sync_columns AS columns, d.meter_sync_changes AS changes");
+      key_match("m", "s") + " WHERE (" + row_filter + ") AND (" + join(diffs, " OR ") + ");\n";
+  const std::string statement = "UPDATE " + quote_ident(spec_.table) + " m SET " + join(sets, ", ") + " FROM " +
+                                changed_rows + " d WHERE " + key_match("m", "d");
+  return diff + record(statement, "updated", "d.meter_sync_columns AS columns, d.meter_sync_changes AS changes");
 }
 
 std::string SyncPlan::insert_missing(const std::string& row_filter) const {

@@ -77,6 +77,7 @@ class SyncPlan {
   static constexpr const char* remote_keys = "pg_temp.meter_sync_remote_keys";
   static constexpr const char* remote_keys_incoming = "pg_temp.meter_sync_remote_keys_in";
   static constexpr const char* compared = "pg_temp.meter_sync_compared";
+  static constexpr const char* changed_rows = "pg_temp.meter_sync_changed";
   static constexpr const char* probe = "pg_temp.meter_sync_probe";
   static constexpr const char* state = "meter_sync_state";
   // Changed meters listed per kind in the log row and the dry run (the totals are exact).
@@ -181,6 +182,7 @@ class SyncPlan {
   std::string key_match(const std::string& a, const std::string& b) const;
   std::string key_json(const std::string& alias) const;
   std::string key_list(const std::string& alias = "") const;
+  std::string non_key_list() const;  // ", col, col" of the copied columns that are not the key
   std::string remote_version() const;
   std::string version_type() const;  // of the version column in the work tables
   std::string remote_where(std::int64_t tenant_id) const;

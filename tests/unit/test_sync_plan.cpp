@@ -68,6 +68,10 @@ TEST_CASE("sync_plan: the tenant filter and the key are where they belong") {
   CHECK(contains(plan.deactivate_missing(true), "FROM pg_temp.meter_sync_compared c WHERE c.deactivate AND m.\"id\" = c.\"id\""));
   CHECK_FALSE(contains(plan.deactivate_missing(true), "meter_sync_skipped"));
   CHECK(contains(plan.update_changed("true", true), "RETURNING to_jsonb(m.\"id\"::text)"));
+  // the changed rows go to a table of their own first, so the UPDATE's plan knows how few
+  CHECK(contains(plan.update_changed("true", false), "TRUNCATE pg_temp.meter_sync_changed;\nINSERT INTO pg_temp.meter_sync_changed SELECT m.\"id\", "));
+  CHECK(contains(plan.update_changed("true", false), "FROM pg_temp.meter_sync_changed d WHERE m.\"id\" = d.\"id\""));
+  CHECK(contains(plan.create_work_tables(), "CREATE TEMP TABLE meter_sync_changed ON COMMIT DROP AS SELECT \"id\", \"name\", "));
   CHECK(contains(plan.reject_invalid(), "HAVING count(*) > 1"));
 }
 
