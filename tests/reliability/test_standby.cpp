@@ -25,7 +25,7 @@ std::vector<std::string> meters_on(pqxx::connection& conn) {
 }
 
 bool caught_up(TestDatabases& db, pqxx::connection& standby) {
-  const auto primary_lsn = db.remote("SELECT pg_current_wal_lsn()::text")[0][0].as<std::string>();
+  const auto primary_lsn = db.remote("SELECT pg_current_wal_insert_lsn()::text")[0][0].as<std::string>();
   return pqxx::nontransaction(standby)
       .exec("SELECT pg_last_wal_replay_lsn() >= '" + primary_lsn + "'::pg_lsn")[0][0]
       .as<bool>();
